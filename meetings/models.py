@@ -1,0 +1,228 @@
+import secrets
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+ISO_ALPHA3 = r"^[A-Z]{3}$"
+PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
+
+
+class Level(models.TextChoices):
+    SUMMIT = "summit", "Summit"
+    FOREIGN_MINISTERS = "foreign-ministers", "Foreign ministers"
+    VICE_MINISTERS = "vice-ministers", "Vice ministers"
+    OTHER = "other", "Other"
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    TELEPHONE = "telephone", "Telephone"
+    VIDEO = "video", "Video"
+
+
+class Role(models.TextChoices):
+    PRINCIPAL = "principal", "Principal"
+    ATTENDEE = "attendee", "Attendee"
+    MENTIONED = "mentioned", "Mentioned"
+
+
+COUNTRY_NAMES = {
+    "JPN": "Japan", "KOR": "Republic of Korea", "CHN": "China", "USA": "United States",
+    "RUS": "Russia", "DEU": "Germany", "PRK": "North Korea", "VNM": "Viet Nam", "IDN": "Indonesia",
+    "BRN": "Brunei", "FRA": "France", "GBR": "United Kingdom", "ITA": "Italy", "CAN": "Canada",
+    "AUS": "Australia", "IND": "India", "THA": "Thailand", "PHL": "Philippines", "SGP": "Singapore",
+    "MYS": "Malaysia", "KHM": "Cambodia", "LAO": "Laos", "CHE": "Switzerland", "BEL": "Belgium",
+    "ARG": "Argentina", "PER": "Peru", "MEX": "Mexico", "ESP": "Spain", "LTU": "Lithuania",
+}
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
+
+
+class MeetingQuerySet(models.QuerySet):
+    def with_related(self):
+        """Everything a list or a meeting page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
+            models.Prefetch("readouts", queryset=Readout.objects.order_by("issuer")),
+            "topics",
+        )
+
+
+class Meeting(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    date = models.DateField(db_index=True)
+    level = models.CharField(max_length=20, choices=Level, default=Level.OTHER)
+    format = models.CharField(max_length=20, choices=Format, default=Format.IN_PERSON)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=3, blank=True, help_text="ISO 3166 alpha-3 of the place")
+    occasion = models.CharField(max_length=255, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    pair_key = models.CharField(
+        max_length=200, db_index=True, help_text="The date and principals that identify the meeting across readouts."
+    )
+    topics = models.ManyToManyField("Topic", blank=True, related_name="meetings")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="meeting_country_alpha3"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="meeting_level_valid"),
+            models.CheckConstraint(condition=Q(format__in=Format.values), name="meeting_format_valid"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0, duration_minutes__lt=1440),
+                name="meeting_duration_within_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting-detail", kwargs={"public_id": self.public_id, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        return slugify(f"{self.date:%Y-%m-%d} {self.title}")[:80] or "meeting"
+
+    @property
+    def place(self) -> str:
+        return ", ".join(x for x in (self.city, country_name(self.country) if self.country else "") if x)
+
+    def people(self, role: str) -> list["Participant"]:
+        """Distinct participants in a role, from the prefetched attendances."""
+        seen: dict[int, Participant] = {}
+        for attendance in self.attendances.all():
+            if attendance.role == role:
+                seen.setdefault(attendance.participant_id, attendance.participant)
+        return list(seen.values())
+
+    @property
+    def principals(self) -> list["Participant"]:
+        return self.people(Role.PRINCIPAL)
+
+    @property
+    def issuers(self) -> list[str]:
+        return sorted({r.issuer for r in self.readouts.all()})
+
+
+class Readout(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="readouts")
+    issuer = models.CharField(max_length=3, help_text="ISO 3166 alpha-3 of the issuing government")
+    title = models.CharField(max_length=300, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    original_text = models.TextField()
+    translation_note = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255, unique=True)
+    imported_at = models.DateTimeField()
+    problems = ArrayField(models.TextField(), default=list, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "issuer"]
+        constraints = [
+            models.CheckConstraint(condition=Q(issuer__regex=ISO_ALPHA3), name="readout_issuer_alpha3"),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer}: {self.title or self.file_name}"
+
+    @property
+    def issuer_name(self) -> str:
+        return country_name(self.issuer)
+
+
+class Participant(models.Model):
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, unique=True, help_text="Sorted lower-case words of the name.")
+    variants = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    country = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="participant_country_alpha3"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Attendance(models.Model):
+    """A participant's role and title at one meeting, as one readout records it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="attendances", null=True, blank=True)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="attendances")
+    role = models.CharField(max_length=20, choices=Role)
+    title = models.CharField(max_length=300, blank=True)
+    country = models.CharField(max_length=3, blank=True, help_text="The side they were on")
+
+    class Meta:
+        ordering = ["meeting", "role", "participant__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["readout", "participant"], name="attendance_once_per_readout"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="attendance_role_valid"),
+        ]
+        indexes = [models.Index(fields=["participant", "role"], name="attendance_participant_role")]
+
+    def __str__(self):
+        return f"{self.participant} ({self.role})"
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    keywords = ArrayField(models.CharField(max_length=120), default=list, blank=True,
+                          help_text="Words and phrases that identify the topic, matched case-insensitively.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Statement(models.Model):
+    readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
+    position = models.PositiveIntegerField()
+    number = models.CharField(max_length=40, blank=True, help_text='As printed: "2", "(3)", "1 (2)"')
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    joint = models.BooleanField(default=False, help_text="Both sides together: \"the two ministers confirmed\"")
+    speakers = models.ManyToManyField(Participant, blank=True, related_name="statements")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("heading", weight="B", config="english") + SearchVector("text", weight="A", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["readout", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["readout", "position"], name="statement_position_unique"),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
+
+    def __str__(self):
+        return f"{self.readout} §{self.number or self.position}"

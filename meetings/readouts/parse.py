@@ -1,0 +1,937 @@
+"""Parse a readout's text into a ParsedReadout: pure, no database, no I/O.
+
+A readout is read in three parts: the header (site navigation, the title, the page's date,
+photo captions), the lead (the sentence that says who met whom, when, where and how) and
+the body (numbered paragraphs, section headings, bullets). Everything is read from the
+text; what the text does not say stays empty.
+"""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from .places import CITIES, COUNTRIES, NATIONALITIES
+
+
+class UnreadableReadout(ValueError):
+    """The text cannot be imported; the message says why, for the person importing it."""
+
+
+@dataclass
+class ParsedParticipant:
+    name: str
+    title: str = ""
+    country: str = ""
+    role: str = "mentioned"  # principal, attendee, mentioned
+    surname: str = ""
+    variants: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+@dataclass
+class ParsedStatement:
+    position: int
+    number: str
+    heading: str
+    text: str
+    speakers: list[str] = field(default_factory=list)
+    joint: bool = False
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedReadout:
+    issuer: str
+    title: str
+    meeting_date: date | None
+    published_date: date | None
+    level: str
+    format: str
+    city: str
+    country: str
+    occasion: str
+    start_time: time | None
+    duration_minutes: int | None
+    language: str
+    translation_note: str
+    participants: list[ParsedParticipant]
+    statements: list[ParsedStatement]
+    topics: list[str]
+    content_hash: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def principals(self) -> list[ParsedParticipant]:
+        return [p for p in self.participants if p.role == "principal"]
+
+    def as_json(self, file_name: str) -> dict:
+        return {
+            "file": file_name,
+            "issuer": self.issuer,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "published_date": self.published_date.isoformat() if self.published_date else None,
+            "level": self.level,
+            "format": self.format,
+            "location": {"city": self.city or None, "country": self.country or None},
+            "occasion": self.occasion or None,
+            "start_time": self.start_time.strftime("%H:%M") if self.start_time else None,
+            "duration_minutes": self.duration_minutes,
+            "title": self.title,
+            "language": self.language,
+            "translation_note": self.translation_note or None,
+            "participants": [
+                {"name": p.name, "title": p.title or None, "country": p.country or None, "role": p.role}
+                for p in self.participants
+            ],
+            "statements": [
+                {
+                    "number": s.number,
+                    "heading": s.heading or None,
+                    "text": s.text,
+                    "speakers": s.speakers,
+                    "joint": s.joint,
+                    "topics": s.topics,
+                }
+                for s in self.statements
+            ],
+            "topics": self.topics,
+            "problems": self.problems,
+        }
+
+
+def name_key(name: str) -> str:
+    """The identity of a person's name: its lower-case words, sorted, accents folded.
+
+    "HAYASHI Yoshimasa" and "Yoshimasa Hayashi", "Yun Byung-Se" and "Yun Byung-se",
+    "Roh Moo Hyun" and "Roh Moo-hyun" give the same key.
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(sorted(re.findall(r"[a-z]+", folded)))
+
+
+# --- Text helpers -------------------------------------------------------------------------
+
+MONTHS = {
+    m.lower(): i
+    for i, names in enumerate(
+        [
+            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
+            ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
+            ("September", "Sept", "Sep"), ("October", "Oct"), ("November", "Nov"),
+            ("December", "Dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+MONTH_RE = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+WEEKDAY_RE = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)"
+MONTH_DAY = re.compile(MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{2}))?", re.I)
+DAY_MONTH = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+" + MONTH_RE + r"\.?(?:,?\s+(?P<year>(?:19|20)\d{2}))?", re.I)
+ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[-./](?P<month>\d{1,2})[-./](?P<day>\d{1,2})(?!\d)")
+US_DATE = re.compile(r"(?<!\d)(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})(?!\d)")
+
+SMART = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
+
+
+def _make_date(year, month, day) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def _month_number(token: str) -> int:
+    return MONTHS[token.lower().rstrip(".")]
+
+
+def page_date(line: str) -> date | None:
+    """A line that is only a date: "March 17, 2018", "(April 25, 2012)", "2017-12-19"."""
+    text = line.strip().strip("()[]").strip()
+    text = re.sub(r"^" + WEEKDAY_RE, "", text, flags=re.I)
+    m = re.fullmatch(MONTH_DAY.pattern, text, re.I)
+    if m and m.group("year"):
+        return _make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
+    m = re.fullmatch(DAY_MONTH.pattern, text, re.I)
+    if m and m.group("year"):
+        return _make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
+    m = re.fullmatch(ISO_DATE.pattern, text)
+    if m:
+        return _make_date(m.group("year"), m.group("month"), m.group("day"))
+    m = re.match(US_DATE.pattern + r"(?:\s+\d{1,2}:\d{2}.*)?$", text)
+    if m:
+        return _make_date(m.group("year"), m.group("month"), m.group("day"))
+    return None
+
+
+# --- Language and kind ---------------------------------------------------------------------
+
+def detect_language(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return ""
+    kana = sum(1 for c in letters if "\u3040" <= c <= "\u30ff")
+    hangul = sum(1 for c in letters if "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff")
+    han = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in letters if c.isascii())
+    if latin >= 0.6 * len(letters):
+        return "en"
+    if kana > hangul and kana + han > latin:
+        return "ja"
+    if hangul > kana and hangul > latin:
+        return "ko"
+    if han > latin:
+        return "zh"
+    return "other"
+
+
+LANGUAGE_NAMES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese", "other": "a language other than English"}
+
+# Lines that are site furniture, never content.
+NOISE_LINE = re.compile(
+    r"""^(
+        바로가기.*|본문\s*바로가기|주메뉴\s*바로가기|검색창\s*열기|[A-Z]{3}|
+        Date|hit|\d+|Press\s+Releases?|Twitter|Share|Tumblr|Facebook|Print|Related\s+Links?|
+        Back\s+to\s+.*|Home\s*>.*|.*\bPhoto(?:s)?\b\s*[:)].*|\(Photos?[^)]*\)|Countries\s*&\s*Regions|
+        Ministry\s+of\s+Foreign\s+Affairs|.*Affairs\s+Bureau|Office\s+of\s+the\s+Spokesperson|
+        Latest\s+Headlines|Speeches|Summit\s+diplomacy|Presidential\s+activities|
+        CHEONG\s+WA\s+DAE|Toward\s+a\s+Greater\s+Republic\s+of\s+Korea|.*\|\s*|[•·]\s*.*|
+        [A-Z][\w-]*(?:\s[\w-]+)*\s+Relations|Page\s+Top|Japanese\s+Page
+    )$""",
+    re.X | re.I,
+)
+TRANSLATION_NOTE = re.compile(r"^\W*\*?\s*[\[(]?\s*((?:unofficial|provisional|tentative)\s+translation)\s*[\])]?\W*$", re.I)
+BYLINE = re.compile(r"^(?:The\s+below\s+is\s+attributable\s+to\b.*|.*\bSpokesperson\s+[A-Z]\w+\s+[A-Z]\w+:?)$")
+
+MEETING_VERB = re.compile(
+    r"\b(?:(?:held|holds|hold|had|has)\b[^.]{0,160}?\b(?:meeting|talks?|summit|conversation|call|dialogue)s?\b"
+    r"|met\b|meets\b|talked\b|spoke\b|(?:had|held)\s+talks\b)",
+    re.I,
+)
+
+
+# --- People --------------------------------------------------------------------------------
+
+TITLE_WORDS = r"(?:Minister|Ministers|President|Permanent|Director|Director-General|Deputy|Special|Ambassador|Secretary|Prime|Foreign|Chairman|Chief|Senior|Parliamentary|Vice|Vice-Minister|Head|Member|Chair|Governor|Leader|Advisor|Adviser|Representative|Commissioner|Spokesperson|Counsellor|Counselor|Consul|Assistant|Executive|State|The|On|In|At|During|Japan|Japanese|Korea|Korean|Republic)"
+NAME_TOKEN = rf"(?:(?!{TITLE_WORDS}\b)(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|[A-Z]{{2,}}(?:-[A-Z]+)?|[A-Z]\.))"
+NAME = rf"(?P<name>[A-Z][a-z]+,\s+[A-Z][a-z]+-[a-z]+|{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}})"
+HONORIFIC = r"(?:(?:H\.\s?E\.?|His\s+Excellency|Her\s+Excellency|The\s+Honou?rable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)\s+)+"
+
+TITLES = [
+    "Minister of Foreign Affairs and Trade", "Minister for Foreign Affairs", "Minister of Foreign Affairs",
+    "Federal Minister for Foreign Affairs", "Foreign Minister", "Prime Minister", "President",
+    "Secretary of State", "Deputy Secretary of State", "Secretary", "Chancellor", "Chairman",
+    "General Secretary", "Premier", "Vice President", "Vice Premier", "Chief Cabinet Secretary",
+    "Deputy Chief Cabinet Secretary", "Parliamentary Senior Vice-Minister", "Parliamentary Vice-Minister",
+    "State Minister for Foreign Affairs", "Senior Vice-Minister", "Vice-Minister for Foreign Affairs",
+    "Vice Minister for Foreign Affairs", "Vice Foreign Minister", "First Vice Foreign Minister",
+    "Second Vice Foreign Minister", "Vice-Minister", "Vice Minister", "Deputy Minister", "Ambassador",
+    "Director-General", "Special Representative", "National Security Advisor", "Minister", "Spokesperson",
+    "King", "Emperor", "Crown Prince", "Governor", "Mayor", "Speaker", "Senator",
+]
+TITLE_ALT = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(TITLES, key=len, reverse=True))
+COUNTRY_ALT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(COUNTRIES, key=len, reverse=True))
+NATION_ALT = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(NATIONALITIES, key=len, reverse=True))
+
+# "Japanese Prime Minister Shinzo Abe", "Minister for Foreign Affairs of Japan Taro Kono",
+# "Republic of Korea (ROK) Minister of Foreign Affairs and Trade Kim Sung-hwan"
+TITLE_FIRST = re.compile(
+    rf"(?:(?P<nation>{NATION_ALT})\s+|(?:the\s+)?(?P<pre_country>{COUNTRY_ALT})(?:\s+\([A-Z]+\))?\s+)?"
+    rf"(?P<title>(?:{TITLE_ALT})(?:\s+of\s+(?:the\s+)?(?P<of_country>{COUNTRY_ALT})(?:\s+\([A-Z]+\))?)?)"
+    rf",?\s+(?:{HONORIFIC})?{NAME}"
+)
+# "Mr. Taro Kono, Minister for Foreign Affairs," / "H.E. Dr. Kang Kyung-wha, Minister of ..."
+HONORIFIC_FIRST = re.compile(rf"{HONORIFIC}{NAME}(?P<after>,\s+(?P<title>(?:[^,;()\n.]|\.(?!\s))+(?:\([A-Z]+\))?(?:[^,;()\n.]|\.(?!\s))*))?")
+# "his Japanese counterpart Fumio Kishida"
+COUNTERPART = re.compile(rf"(?P<nation>{NATION_ALT})\s+counterpart,?\s+(?:{HONORIFIC})?{NAME}")
+
+NOT_NAME_WORDS = {
+    "minister", "ministers", "president", "prime", "foreign", "affairs", "japan", "japanese", "korea",
+    "korean", "republic", "rok", "the", "of", "and", "on", "in", "at", "for", "with", "united", "states",
+    "nations", "state", "summit", "meeting", "government", "ministry", "secretary", "general", "assembly",
+    "council", "security", "north", "south", "east", "west", "asian", "asia", "oceanian", "bureau",
+    "embassy", "ambassador", "director", "deputy", "special", "representative", "national", "cabinet",
+    "office", "chief", "senior", "vice", "parliamentary", "trade", "economic", "a", "an", "this", "that",
+    "he", "she", "they", "during", "after", "before", "both", "two", "his", "her", "its", "their",
+    "federal", "dprk", "un", "us", "u", "s", "china", "chinese", "russia", "germany", "ioc", "party",
+    "democratic", "liberal", "statement", "declaration", "peninsula", "department", "agency",
+    "kantei", "cheong", "wa", "dae", "house", "palace", "guest", "conference", "forum", "talks",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+} | {m for m in MONTHS}
+ENDS_TITLE_NOISE = re.compile(
+    r"\s+(?:and\s+others|and\s+(?:from|on|those)|who|which|during|while|held|had|met|is|was|on\s+(?:the\s+)?\w+\s+side|"
+    r"on\s+(?:a|an|his|her)\s+visit|in\s+[A-Z]\w+,|in\s+[A-Z]\w+$|(?:on|from)\s+(?:the\s+)?(?:" + "|".join(MONTHS) + r")\b|"
+    r"for\s+(?:approximately|about|around)|from\s+\d|at\s+\d|to\s+attend|attended)\b.*$",
+)
+
+
+def _clean_name(raw: str) -> str:
+    tokens = re.split(r"[\s,]+", raw.strip())
+    while tokens and tokens[-1].lower().strip(".") in NOT_NAME_WORDS:
+        tokens.pop()
+    while tokens and tokens[0].lower().strip(".") in NOT_NAME_WORDS:
+        tokens.pop(0)
+    tokens = [t for t in tokens if not re.fullmatch(r"[A-Z]\.", t)]  # middle initials
+    return " ".join(tokens)
+
+
+def _valid_name(name: str) -> bool:
+    tokens = name.split()
+    if len(tokens) < 2 or len(tokens) > 4:
+        return False
+    return not any(t.lower().strip(".") in NOT_NAME_WORDS for t in tokens)
+
+
+def _country_in(text: str) -> str:
+    """The country a title or phrase names: "President of the ROK" -> KOR."""
+    if not text:
+        return ""
+    m = re.search(rf"\b(?:{COUNTRY_ALT})\b", text)
+    if m:
+        return COUNTRIES[re.sub(r"\s+", " ", m.group(0))]
+    m = re.search(rf"\b(?:{NATION_ALT})\b", text)
+    if m:
+        return NATIONALITIES[re.sub(r"\s+", " ", m.group(0))]
+    return ""
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    title: str
+    country: str
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every person named in full in the text, with the title and country given beside them."""
+    found: list[Mention] = []
+    for m in TITLE_FIRST.finditer(text):
+        name = _clean_name(m.group("name"))
+        if not _valid_name(name):
+            continue
+        title = re.sub(r"\s+", " ", m.group("title"))
+        country = ""
+        if m.group("nation"):
+            country = NATIONALITIES[re.sub(r"\s+", " ", m.group("nation"))]
+        elif m.group("pre_country"):
+            country = COUNTRIES[re.sub(r"\s+", " ", m.group("pre_country"))]
+        elif m.group("of_country"):
+            country = COUNTRIES[re.sub(r"\s+", " ", m.group("of_country"))]
+        tail = text[m.end(): m.end() + 60]
+        of = re.match(rf"\s+of\s+(?:the\s+)?({COUNTRY_ALT})\b", tail)
+        if of and not country:
+            country = COUNTRIES[re.sub(r"\s+", " ", of.group(1))]
+        found.append(Mention(m.start(), m.end("name"), name, title, country))
+    for m in HONORIFIC_FIRST.finditer(text):
+        name = _clean_name(m.group("name"))
+        if not _valid_name(name):
+            continue
+        title = ""
+        if m.group("title"):
+            title = ENDS_TITLE_NOISE.sub("", m.group("title")).strip().rstrip(".").strip()
+            if not re.match(r"(?:the\s+)?[A-Z]", title) or len(title) > 120:
+                title = ""
+        found.append(Mention(m.start(), m.end("name"), name, title, _country_in(title)))
+    for m in COUNTERPART.finditer(text):
+        name = _clean_name(m.group("name"))
+        if _valid_name(name):
+            found.append(Mention(m.start("name"), m.end("name"), name, "", NATIONALITIES[re.sub(r"\s+", " ", m.group("nation"))]))
+    # Keep one mention per place in the text: the longest, and the one with a title.
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    merged: list[Mention] = []
+    for mention in found:
+        if merged and mention.start < merged[-1].end and name_key(mention.name) == name_key(merged[-1].name):
+            prev = merged[-1]
+            prev.title = prev.title or mention.title
+            prev.country = prev.country or mention.country
+            continue
+        if merged and mention.start < merged[-1].end:
+            continue
+        merged.append(mention)
+    return merged
+
+
+def _surname(name: str, text: str) -> str:
+    tokens = name.split()
+    caps = [t for t in tokens if t.isupper() and len(t) > 1]
+    if caps:
+        return caps[0].title()
+    for token in tokens:
+        if re.search(rf"\b(?:{TITLE_ALT}|Mr\.|Ms\.|Mrs\.|Dr\.)\s+{re.escape(token)}\b(?!\s+[A-Z][a-z])", text):
+            return token
+    if "-" in name or len(tokens) == 3:
+        return tokens[0]  # Korean and Chinese names: family name first
+    return tokens[-1]
+
+
+def _display_name(name: str, surname: str, country: str) -> str:
+    """Japanese names given-name first, as English readouts mostly print them; others as printed."""
+    tokens = [t.title() if t.isupper() and len(t) > 1 else t for t in name.split()]
+    surname = surname.title() if surname.isupper() else surname
+    if country == "JPN" and len(tokens) == 2 and tokens[0] == surname:
+        tokens = [tokens[1], tokens[0]]
+    return " ".join(tokens)
+
+
+# --- Issuer --------------------------------------------------------------------------------
+
+PAIR = re.compile(rf"\b({COUNTRY_ALT})(?:\s*-\s*(?:{COUNTRY_ALT}))+\b")
+
+
+def detect_issuer(text: str, header: str) -> str:
+    """The government that published the readout: which country it names first in pairs."""
+    scores: dict[str, float] = {}
+
+    def add(code: str, weight: float) -> None:
+        scores[code] = scores.get(code, 0) + weight
+
+    if re.search(r"바로가기|CHEONG WA DAE|Cheong Wa Dae spokesman|\bpa\.go\.kr", text):
+        add("KOR", 5)
+    if re.search(r"Prime Minister in Action|Cabinet Public Relations Office|Provisional [Tt]ranslation", text):
+        add("JPN", 3)
+    if re.search(r"Office of the Spokesperson|Secretary of State [A-Z]|Department of State", text):
+        add("USA", 4)
+    if re.search(r"China News|Chinese Embassy|\bWang Yi (?:said|met|expressed)", text):
+        add("CHN", 3)
+    for m in PAIR.finditer(text):
+        code = COUNTRIES[re.sub(r"\s+", " ", m.group(1))]
+        if code != "PRK":  # "North Korea-Japan talks" are talked about, not published by
+            add(code, 1)
+    for m in re.finditer(rf"\b({NATION_ALT})\s+(?:counterpart|Prime Minister|President|Foreign Minister|Minister|Government|government|side)\b", text):
+        # The other side is named by adjective: "his Japanese counterpart".
+        other = NATIONALITIES[re.sub(r"\s+", " ", m.group(1))]
+        add(other, -0.5)
+    if re.search(r"\bMinister for Foreign Affairs(?! of)", text) and "JPN" in scores:
+        add("JPN", 0.5)
+    if not scores:
+        return ""
+    best = max(scores.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else ""
+
+
+# --- The readout ---------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    text: str
+    indent: int
+
+
+def _lines(text: str) -> list[Line]:
+    out = []
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped:
+            out.append(Line(stripped, len(raw) - len(raw.lstrip())))
+    return out
+
+
+NUMBER_PREFIX = re.compile(
+    r"^(?P<marker>(?:[-–•]\s*)?(?:(?P<n1>\d{1,2})\.(?!\d)\s*)?(?:(?P<n2>\d{1,2})\.(?!\d)\s*)?"
+    r"(?:\((?P<paren>\d{1,2}|[a-zA-Z]|[ivx]+)\)\s*)?(?:(?P<bullet>[°o*※-])\s+)?)(?P<rest>.*)$",
+    re.S,
+)
+SPEECH = r"(?:also\s+|further\s+|then\s+|again\s+|once\s+again\s+|strongly\s+|briefly\s+|in\s+turn\s+)?(?:stated|said|says|expressed|noted|explained|requested|mentioned|asked|stressed|emphasized|emphasised|welcomed|congratulated|underscored|urged|conveyed|raised|suggested|voiced|added|responded|replied|reiterated|agreed|proposed|thanked|praised|extended|briefed|highlighted|called|reaffirmed|pointed|offered|shared|confirmed|presented|invited|hoped|expects|condemned|appreciated|acknowledged|affirmed|indicated|remarked|commented|told|informed|introduced|spoke|outlined|discussed|concurred|recognized|recognised|committed|pledged|promised|lodged|protested|demanded|sought|touched|referred|reported|assured|announced|continued|went\s+on)"
+JOINT = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:ministers|leaders|sides|foreign\s+ministers|top\s+diplomats|heads|prime\s+ministers|presidents|countries'\s+leaders)(?:,[^,]{0,150},)?\s+" + SPEECH
+    + r"|\bthe\s+(?:ministers|leaders)\s+" + SPEECH
+    + r"|\b(?:President|Prime\s+Minister|Minister|Mr\.|Ms\.)\s+\w+\s+and\s+I\b"
+    r"|\b\w+\s+and\s+his\s+(?:\w+\s+)?counterpart\b|\bMinister\s+\w+(?:\s+[\w-]+)?\s+and\s+(?:his|her)\s+\w+\s+counterpart\b",
+    re.I,
+)
+
+
+def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) -> ParsedReadout:
+    """Parse a readout's text. Raise UnreadableReadout when it cannot be imported at all."""
+    if not text or not text.strip():
+        raise UnreadableReadout("the file is empty")
+    if "\x00" in text:
+        raise UnreadableReadout("the file is binary, not text")
+    original = text
+    text = unicodedata.normalize("NFC", text).translate(SMART).replace("''", "'")
+    language = detect_language(text)
+    if language != "en":
+        raise UnreadableReadout(
+            "the readout is written in %s; the importer reads English readouts only" % LANGUAGE_NAMES.get(language, language)
+        )
+    lines = _lines(text)
+    lead_index = next(
+        (i for i, line in enumerate(lines) if _is_lead(line.text)),
+        None,
+    )
+    if lead_index is None:
+        raise UnreadableReadout("no sentence says who met whom; this does not look like a meeting readout")
+    header, body = lines[:lead_index], lines[lead_index:]
+    problems: list[str] = []
+
+    # Header: title, page date, translation note.
+    published = None
+    title = ""
+    translation_note = ""
+    for line in header:
+        note = TRANSLATION_NOTE.match(line.text)
+        if note:
+            translation_note = note.group(1).lower()
+            continue
+        d = page_date(line.text) or page_date(re.sub(r"^Date\s*", "", line.text))
+        if d and not published:
+            published = d
+            continue
+        if d or NOISE_LINE.match(line.text) or line.text.startswith("("):
+            continue
+        if not title and re.search(r"\b(?:Meeting|Meetings|Talks?|Summit|Meets?|Conversation|Call|Telephone|Outcome|Visit|Dialogue|ties|Readout|Press Conference)\b", re.sub(r"\d+$", "", line.text), re.I):
+            title = re.sub(r"\s*(?:\(\d\)|\d)$", "", line.text).strip()
+    if published is None:
+        for line in header:
+            m = re.match(r"^Date\s*$", line.text)
+            if m:
+                idx = header.index(line)
+                if idx + 1 < len(header):
+                    published = page_date(header[idx + 1].text)
+    header_text = "\n".join(line.text for line in header)
+    if not title and body and len(body[0].text) < 150 and not body[0].text.endswith("."):
+        title = body[0].text
+
+    # Body lines: drop footers and notes.
+    body_lines: list[Line] = []
+    for line in body:
+        note = TRANSLATION_NOTE.match(line.text)
+        if note:
+            translation_note = translation_note or note.group(1).lower()
+            continue
+        if re.match(r"^(?:Back\s+to\s+.*|Related\s+Links?|Page\s+Top|\(Reference\).*)$", line.text, re.I) or BYLINE.match(line.text):
+            continue
+        body_lines.append(line)
+
+    lead_line = body_lines[0].text
+    lead_match = NUMBER_PREFIX.match(lead_line)
+    lead_text = lead_match.group("rest") if lead_match else lead_line
+    lead_sentence = _lead_sentence(lead_text)
+
+    # Participants.
+    issuer = detect_issuer(text, header_text)
+    participants = _participants(lead_text, lead_sentence, body_lines, issuer)
+    principals = [p for p in participants if p.role == "principal"]
+
+    # When and how.
+    meeting_date = _meeting_date(lead_text, published, problems)
+    level = _level(principals, title + " " + lead_text)
+    fmt = _format(title + " " + lead_text)
+    city, country = ("", "") if fmt != "in-person" else _place(header_text, lead_text)
+    occasion = _occasion(lead_text)
+    start, duration = _time_and_duration(lead_text)
+
+    if not title:
+        title = _make_title(issuer, principals, level, fmt)
+
+    # Statements.
+    statements = _statements(body_lines)
+    _assign_speakers(statements, participants)
+    topics: list[str] = []
+    if vocabulary:
+        compiled = compile_vocabulary(vocabulary)
+        for s in statements:
+            s.topics = tag_topics(s.text, compiled)
+            for t in s.topics:
+                if t not in topics:
+                    topics.append(t)
+    if not principals:
+        problems.append("no principals found")
+    if meeting_date is None:
+        problems.append("no meeting date: the text gives no year for the meeting")
+    for s in statements:
+        if not s.speakers and not s.joint and s.number:
+            problems.append(f"statement {s.number or s.position} has no speaker")
+            break
+
+    return ParsedReadout(
+        issuer=issuer,
+        title=title,
+        meeting_date=meeting_date,
+        published_date=published,
+        level=level,
+        format=fmt,
+        city=city,
+        country=country,
+        occasion=occasion,
+        start_time=start,
+        duration_minutes=duration,
+        language=language,
+        translation_note=translation_note,
+        participants=participants,
+        statements=statements,
+        topics=topics,
+        content_hash=hashlib.sha256(original.encode("utf-8")).hexdigest(),
+        problems=problems,
+    )
+
+
+def _is_lead(text: str) -> bool:
+    """The lead says who met whom in a sentence; a headline ("X Meets with Y") is not one."""
+    words = len(text.split())
+    if not MEETING_VERB.search(text) or words < 12 or text.endswith("|"):
+        return False
+    return bool(re.search(r"[.:;)\"']\s*$", text)) or words > 30
+
+
+def _lead_sentence(lead_text: str) -> str:
+    # Split into sentences without breaking at "Mr." "H.E." "a.m." and the like.
+    protected = re.sub(r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text)
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"])", protected):
+        if MEETING_VERB.search(sentence.replace("§", ".")):
+            return sentence.replace("§", ".")
+    return lead_text
+
+
+def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], issuer: str) -> list[ParsedParticipant]:
+    full_text = "\n".join(line.text for line in body_lines)
+    people: dict[str, ParsedParticipant] = {}
+
+    def add(mention: Mention, role: str, country: str = "") -> ParsedParticipant:
+        key = name_key(mention.name)
+        person = people.get(key)
+        rank = {"principal": 0, "attendee": 1, "mentioned": 2}
+        if person is None:
+            person = ParsedParticipant(name=mention.name, title=mention.title, country=country or mention.country, role=role)
+            people[key] = person
+        else:
+            if rank[role] < rank[person.role]:
+                person.role = role
+            person.title = person.title or mention.title
+            person.country = person.country or country or mention.country
+            if mention.name not in person.variants and mention.name != person.name:
+                person.variants.append(mention.name)
+        return person
+
+    # Principals: the subject and the object of the lead sentence.
+    verb = MEETING_VERB.search(lead_sentence)
+    subject, obj = lead_sentence[: verb.start()], lead_sentence[verb.start():]
+    with_at = re.search(r"\b(?:with|to)\b", obj)
+    subject_mentions = find_mentions(subject)
+    object_mentions = find_mentions(obj[with_at.start():]) if with_at else []
+    principals: list[Mention] = []
+    if subject_mentions:
+        last = subject_mentions[-1]
+        if len(subject_mentions) >= 2 and re.fullmatch(r"\s*(?:and|,)\s*(?:(?:new|the)\s+)?", subject[subject_mentions[-2].end: last.start]):
+            principals.append(subject_mentions[-2])
+        principals.append(last)
+    if object_mentions and len(principals) < 2:
+        principals.append(object_mentions[0])
+    if len(principals) < 2:
+        # "The President and Japanese Prime Minister X held a summit": the unnamed host is left out.
+        pass
+    # A principal's country: named beside them, else the issuer for the first (the host side)
+    # and the other country of the pair for the second.
+    pair_countries = _pair_countries(lead_text + " " + full_text, issuer)
+    for index, mention in enumerate(principals):
+        country = mention.country
+        if not country:
+            if index == 0 and issuer:
+                country = issuer
+            else:
+                others = [c for c in pair_countries if c != (principals[0].country or issuer)]
+                country = others[0] if others else ""
+        add(mention, "principal", country)
+
+    # Attendees: in a sentence or parenthesis about who attended.
+    for block in re.finditer(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)|[^.(]*\b(?:attended\s+by|attending)\b[^.]*", lead_text):
+        chunk = block.group(0)
+        if not re.search(r"attend|participant|side\s+included|included|accompan", chunk, re.I):
+            continue
+        mentions = find_mentions(chunk)
+        markers = [(m.start(), NATIONALITIES.get(m.group(1)) or COUNTRIES.get(m.group(1), "")) for m in re.finditer(rf"\b({NATION_ALT}|{COUNTRY_ALT})\s+side\b", chunk)]
+        for mention in mentions:
+            side = ""
+            if markers:
+                if markers[0][0] < (mentions[0].start if mentions else 0):
+                    before = [c for pos, c in markers if pos < mention.start]
+                    side = before[-1] if before else ""
+                else:
+                    after = [c for pos, c in markers if pos > mention.start]
+                    side = after[0] if after else ""
+            if name_key(mention.name) in people and people[name_key(mention.name)].role == "principal":
+                continue
+            add(mention, "attendee", side or mention.country or (issuer if re.search(r"^\s*\(?attended by", chunk) else ""))
+
+    # Everyone else named in full is mentioned.
+    for mention in find_mentions(full_text):
+        add(mention, "mentioned", mention.country)
+
+    for person in people.values():
+        person.surname = _surname(person.name, full_text)
+        display = _display_name(person.name, person.surname, person.country)
+        if display != person.name:
+            person.variants.append(person.name)
+            person.name = display
+        if not person.country and issuer and re.fullmatch(r"(?:Minister for Foreign Affairs|Prime Minister|Chief Cabinet Secretary)", person.title or ""):
+            person.country = issuer
+    return list(people.values())
+
+
+def _pair_countries(text: str, issuer: str) -> list[str]:
+    counts: dict[str, int] = {}
+    for m in PAIR.finditer(text):
+        for part in re.split(r"\s*-\s*", m.group(0)):
+            code = COUNTRIES.get(re.sub(r"\s+", " ", part))
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+    for m in re.finditer(rf"\b({NATION_ALT})\s+counterpart\b", text):
+        code = NATIONALITIES[re.sub(r"\s+", " ", m.group(1))]
+        counts[code] = counts.get(code, 0) + 5
+    return [c for c, _ in sorted(counts.items(), key=lambda kv: (kv[0] == "PRK", -kv[1]))]
+
+
+def _meeting_date(lead_text: str, published: date | None, problems: list[str]) -> date | None:
+    for m in MONTH_DAY.finditer(lead_text):
+        month, day = _month_number(m.group("month")), int(m.group("day"))
+        if m.group("year"):
+            return _make_date(m.group("year"), month, day)
+        if published is None:
+            return None
+        year = published.year
+        if (month, day) > (published.month, published.day):
+            year -= 1  # a January page about a December meeting
+        return _make_date(year, month, day)
+    for m in ISO_DATE.finditer(lead_text):
+        return _make_date(m.group("year"), m.group("month"), m.group("day"))
+    if published and not re.search(r"\b(?:yesterday|last\s+(?:week|month)|earlier\s+this)\b", lead_text, re.I):
+        problems.append("meeting date taken from the page's date: the lead gives none of its own")
+        return published
+    return None
+
+
+def _level(principals: list[ParsedParticipant], text: str) -> str:
+    titles = " ".join(p.title for p in principals)
+    if re.search(r"\b(?:Prime Minister|President|Chancellor|Premier|King|Emperor|General Secretary)\b", titles) and not re.search(r"Vice|Deputy", titles):
+        if sum(bool(re.search(r"\b(?:Prime Minister|President|Chancellor|Premier|King)\b", p.title)) for p in principals) >= min(2, len(principals)) or re.search(r"summit", text, re.I):
+            return "summit"
+    if re.search(r"Vice[- ]Minister|Vice Foreign Minister|Deputy (?:Foreign )?Minister|Deputy Secretary", titles):
+        return "vice-ministers"
+    if re.search(r"Foreign Minister|Minister (?:for|of) Foreign Affairs|Secretary of State|Foreign Affairs", titles):
+        return "foreign-ministers"
+    if re.search(r"\bsummit\b|\bleaders\b", text, re.I):
+        return "summit"
+    if re.search(r"vice[- ]ministers?'?|vice foreign minister", text, re.I):
+        return "vice-ministers"
+    if re.search(r"foreign minist|top diplomats|Minister (?:for|of) Foreign Affairs|Secretary of State", text, re.I):
+        return "foreign-ministers"
+    return "other"
+
+
+def _format(text: str) -> str:
+    if re.search(r"\b(?:video\s*conference|videoconference|video\s+(?:call|meeting|talks?)|online\s+(?:meeting|talks?)|virtual(?:ly)?\s+(?:meeting|summit|talks?))\b", text, re.I):
+        return "video"
+    if re.search(r"\b(?:telephone|phone|by\s+phone|over\s+the\s+phone|phone\s+call)\b", text, re.I):
+        return "telephone"
+    return "in-person"
+
+
+CITY_ALT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(CITIES, key=len, reverse=True))
+PLACE_RE = re.compile(
+    rf"\b(?:in|to|visiting|at|held\s+at|met\s+in)\s+(?:the\s+)?(?P<city>{CITY_ALT})\b(?:,\s+(?:the\s+)?(?P<country>{COUNTRY_ALT}))?"
+    rf"|\b(?:in|to|visiting)\s+(?:the\s+)?(?P<country_only>{COUNTRY_ALT})\b(?!\s*[-'])"
+)
+
+
+def _place(header_text: str, lead_text: str) -> tuple[str, str]:
+    lead = re.split(r"\(\s*(?:From|The meeting was attended|among officials|Participants?|The participants)", lead_text)[0]
+    city_hit = None
+    country_hit = None
+    for m in PLACE_RE.finditer(lead):
+        if m.group("city") and city_hit is None:
+            city_hit = m
+        elif m.group("country_only") and country_hit is None:
+            country_hit = m
+    if city_hit is None:
+        # A dateline in the header: "(June 20 and 21, Seoul, Republic of Korea)".
+        m = re.search(rf"\b(?P<city>{CITY_ALT})\b,\s+(?:the\s+)?(?P<country>{COUNTRY_ALT})\)", header_text)
+        if m:
+            city_hit = m
+    if city_hit:
+        city = re.sub(r"\s+", " ", city_hit.group("city"))
+        if city == "Cheong Wa Dae":
+            city = "Seoul"
+        country = CITIES[re.sub(r"\s+", " ", city_hit.group("city"))]
+        return city, country
+    if country_hit:
+        return "", COUNTRIES[re.sub(r"\s+", " ", country_hit.group("country_only"))]
+    return "", ""
+
+
+def _occasion(lead_text: str) -> str:
+    m = re.search(
+        r"\b(?:on\s+the\s+(?:sidelines|margins?)\s+of|on\s+the\s+occasion\s+of|to\s+attend|for\s+the|while\s+attending|after\s+attending|during\s+(?:his|her|their)\s+(?:visit|trip)\s+to)\s+[^,.;()]+",
+        lead_text,
+    )
+    if not m:
+        return ""
+    occasion = re.sub(r"\s+(?:on|from)\s+(?:" + MONTH_RE + r")\b.*$", "", m.group(0), flags=re.I).strip()
+    occasion = re.sub(r"\s+(?:commencing|starting|held|for\s+approximately).*$", "", occasion)
+    return occasion[:200]
+
+
+NUMBER_WORDS = {
+    "one": 1, "an": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50,
+    "sixty": 60, "ninety": 90, "half": 0.5,
+}
+
+
+def _amount(token: str) -> float | None:
+    token = token.lower()
+    if token.replace(".", "").isdigit():
+        return float(token)
+    return NUMBER_WORDS.get(token)
+
+
+def _time_and_duration(lead_text: str) -> tuple[time | None, int | None]:
+    start = None
+    m = re.search(r"\b(?:at|from|commencing\s+at(?:\s+around)?|starting\s+at|started\s+at|from\s+around|at\s+around)\s+(?:around\s+)?(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|AM|PM)?(?![\d/])", lead_text)
+    if m and (m.group(2) or m.group(3)):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        meridiem = (m.group(3) or "").lower().replace(".", "")
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        if meridiem == "am" and hour == 12:
+            hour = 0
+        if hour < 24 and minute < 60:
+            start = time(hour, minute)
+    duration = None
+    m = re.search(r"\b(\d+|[a-z]+(?:-[a-z]+)?)[\s-]+(hours?|minutes?)(?:\s+and\s+(\d+|[a-z]+)\s+minutes?)?", lead_text, re.I)
+    if m:
+        amount = _amount(m.group(1))
+        if amount is not None:
+            minutes = amount * 60 if m.group(2).lower().startswith("hour") else amount
+            if m.group(3) and _amount(m.group(3)) is not None:
+                minutes += _amount(m.group(3))
+            duration = int(minutes) if 0 < minutes < 24 * 60 else None
+    return start, duration
+
+
+ISSUER_NAMES = {"JPN": "Japan", "KOR": "ROK", "CHN": "China", "USA": "U.S."}
+
+
+def _make_title(issuer: str, principals: list[ParsedParticipant], level: str, fmt: str) -> str:
+    countries = []
+    for code in [issuer] + [p.country for p in principals]:
+        if code and code not in countries:
+            countries.append(code)
+    pair = "-".join(ISSUER_NAMES.get(c, c) for c in countries) or "Bilateral"
+    kind = {"summit": "Summit Meeting", "foreign-ministers": "Foreign Ministers' Meeting", "vice-ministers": "Vice-Ministerial Meeting"}.get(level, "Meeting")
+    if fmt == "telephone":
+        kind = kind.replace("Meeting", "Telephone Talk")
+    elif fmt == "video":
+        kind = kind.replace("Meeting", "Video Conference")
+    return f"{pair} {kind}"
+
+
+def _statements(body_lines: list[Line]) -> list[ParsedStatement]:
+    statements: list[ParsedStatement] = []
+    section_number = ""
+    section_heading = ""
+    sub_number = ""
+    sub_heading = ""
+    parent_number = ""
+    for line in body_lines:
+        m = NUMBER_PREFIX.match(line.text)
+        rest = m.group("rest").strip()
+        if not rest:
+            continue
+        n1, n2, paren, bullet = m.group("n1"), m.group("n2"), m.group("paren"), m.group("bullet")
+        is_heading = (
+            len(rest) < 100
+            and not re.search(r"[.:;!?\"]$", rest)
+            and len(rest.split()) <= 14
+            and (n1 or paren)
+            and not MEETING_VERB.search(rest)
+        )
+        if n1 and n2 and n1 == n2:
+            n2 = None  # "2. 2. Both ministers": the list's number printed twice
+        if n1 and paren and not n2 and section_heading and int(n1) == _paren_int(paren):
+            n1 = None  # "1. (1)" inside a section: the list numbering of the printed "(1)"
+        if is_heading:
+            if n1 and not paren:
+                section_number, section_heading, sub_number, sub_heading = n1, rest, "", ""
+            else:
+                sub_number, sub_heading = f"({paren})", rest
+            continue
+        if n1 and not paren and not n2:
+            number = n1
+            if section_heading and not is_heading:
+                section_number, section_heading, sub_number, sub_heading = "", "", "", ""
+            parent_number = n1
+        elif n1 and n2:
+            number = n1
+            parent_number = n1
+            rest = f"{n2}. {rest}"
+        elif paren:
+            base = n1 or section_number
+            if n1:
+                parent_number = n1
+            elif not section_number and parent_number and not sub_heading:
+                base = parent_number if _paren_int(paren) and not _is_letter(paren) else parent_number
+            number = " ".join(x for x in (base, sub_number if _is_letter(paren) else "", f"({paren})") if x)
+        elif bullet:
+            number = bullet if bullet not in "-" else ""
+        else:
+            number = ""
+        heading = " — ".join(h for h in (section_heading, sub_heading) if h)
+        statements.append(ParsedStatement(position=len(statements) + 1, number=number, heading=heading, text=rest))
+    return statements
+
+
+def _paren_int(token: str) -> int:
+    return int(token) if token.isdigit() else 0
+
+
+def _is_letter(token: str) -> bool:
+    return not token.isdigit()
+
+
+def _assign_speakers(statements: list[ParsedStatement], participants: list[ParsedParticipant]) -> None:
+    principals = [p for p in participants if p.role == "principal"]
+    refs: list[tuple[re.Pattern, ParsedParticipant]] = []
+    for person in sorted(participants, key=lambda p: {"principal": 0, "attendee": 1, "mentioned": 2}[p.role]):
+        names = [re.escape(person.name)] + [re.escape(v) for v in person.variants]
+        if person.surname:
+            names.append(rf"(?:(?:{TITLE_ALT}|Mr\.|Ms\.|Mrs\.|Dr\.)\s+){re.escape(person.surname)}")
+            names.append(rf"{re.escape(person.surname)}(?=\s+{SPEECH}\b)")
+        pattern = re.compile(rf"\b(?:{'|'.join(names)})\b(?:,[^,]{{0,120}},)?\s+{SPEECH}\b", re.I)
+        refs.append((pattern, person))
+    for statement in statements:
+        speakers: list[str] = []
+        text = statement.text
+        for pattern, person in refs:
+            if pattern.search(text) and person.name not in speakers:
+                speakers.append(person.name)
+        if JOINT.search(text) and len(principals) >= 2:
+            statement.joint = True
+            for p in principals:
+                if p.name not in speakers:
+                    speakers.append(p.name)
+        if not speakers and re.match(r"^(?:I|We)\b", text) and principals:
+            speakers.append(principals[0].name)
+        statement.speakers = speakers
+
+
+def compile_vocabulary(vocabulary: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
+    compiled = []
+    for slug, phrases in vocabulary.items():
+        words = [p.strip() for p in phrases if p.strip()]
+        if not words:
+            continue
+        alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
+        compiled.append((slug, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.I)))
+    return compiled
+
+
+def tag_topics(text: str, compiled: list[tuple[str, re.Pattern]]) -> list[str]:
+    text = text.translate(SMART)
+    return [slug for slug, pattern in compiled if pattern.search(text)]
