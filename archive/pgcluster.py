@@ -77,7 +77,7 @@ def _pick_port() -> int:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise ClusterError("No free port found for the embedded PostgreSQL between %d and %d." % (base, base + 200))
+    raise ClusterError(f"No free port found for the embedded PostgreSQL between {base} and {base + 200}.")
 
 
 def _port() -> int:
@@ -105,12 +105,18 @@ def _initdb(bindir: Path) -> None:
     result = _run(
         [
             str(bindir / "initdb"),
-            "-D", str(CLUSTER),
-            "-U", USER,
-            "--pwfile", str(pwfile),
-            "--auth", "scram-sha-256",
-            "--encoding", "UTF8",
-            "--locale", "C.UTF-8",
+            "-D",
+            str(CLUSTER),
+            "-U",
+            USER,
+            "--pwfile",
+            str(pwfile),
+            "--auth",
+            "scram-sha-256",
+            "--encoding",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
         ]
     )
     pwfile.unlink()
@@ -127,7 +133,7 @@ def start(quiet: bool = False) -> None:
     bindir = _binaries()
     if not (CLUSTER / "PG_VERSION").exists():
         if not quiet:
-            sys.stderr.write("Creating the embedded PostgreSQL cluster in %s\n" % CLUSTER)
+            sys.stderr.write(f"Creating the embedded PostgreSQL cluster in {CLUSTER}\n")
         _initdb(bindir)
     port = _port()
     with socket.socket() as sock:
@@ -135,13 +141,15 @@ def start(quiet: bool = False) -> None:
             port = _pick_port()
             PORT_FILE.write_text(str(port))
     options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=on"
-    result = _run([str(bindir / "pg_ctl"), "-D", str(CLUSTER), "-l", str(LOG_FILE), "-o", options, "-w", "-t", "60", "start"])
+    result = _run(
+        [str(bindir / "pg_ctl"), "-D", str(CLUSTER), "-l", str(LOG_FILE), "-o", options, "-w", "-t", "60", "start"]
+    )
     if result.returncode != 0:
         tail = LOG_FILE.read_text(errors="replace")[-2000:] if LOG_FILE.exists() else ""
         raise ClusterError("The embedded PostgreSQL did not start:\n" + result.stdout + result.stderr + tail)
     _ensure_database()
     if not quiet:
-        sys.stderr.write("Embedded PostgreSQL running on 127.0.0.1:%d (data in %s)\n" % (port, CLUSTER))
+        sys.stderr.write(f"Embedded PostgreSQL running on 127.0.0.1:{port} (data in {CLUSTER})\n")
 
 
 def _ensure_database() -> None:
@@ -158,7 +166,7 @@ def _ensure_database() -> None:
                 return
         except psycopg.OperationalError:
             time.sleep(0.2)
-    raise ClusterError("The embedded PostgreSQL started but does not accept connections; see %s" % LOG_FILE)
+    raise ClusterError(f"The embedded PostgreSQL started but does not accept connections; see {LOG_FILE}")
 
 
 def stop() -> None:

@@ -90,16 +90,28 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteR
     people = _participants(parsed)
     Attendance.objects.bulk_create(
         [
-            Attendance(meeting=meeting, readout=readout, participant=people[name_key(p.name)], role=p.role,
-                       title=p.title[:300], country=p.country)
+            Attendance(
+                meeting=meeting,
+                readout=readout,
+                participant=people[name_key(p.name)],
+                role=p.role,
+                title=p.title[:300],
+                country=p.country,
+            )
             for p in parsed.participants
         ]
     )
     topics = {t.slug: t for t in Topic.objects.all()}
     statements = Statement.objects.bulk_create(
         [
-            Statement(readout=readout, position=s.position, number=s.number[:40], heading=s.heading[:300],
-                      text=s.text, joint=s.joint)
+            Statement(
+                readout=readout,
+                position=s.position,
+                number=s.number[:40],
+                heading=s.heading[:300],
+                text=s.text,
+                joint=s.joint,
+            )
             for s in parsed.statements
         ]
     )

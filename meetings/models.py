@@ -36,12 +36,35 @@ class Role(models.TextChoices):
 
 
 COUNTRY_NAMES = {
-    "JPN": "Japan", "KOR": "Republic of Korea", "CHN": "China", "USA": "United States",
-    "RUS": "Russia", "DEU": "Germany", "PRK": "North Korea", "VNM": "Viet Nam", "IDN": "Indonesia",
-    "BRN": "Brunei", "FRA": "France", "GBR": "United Kingdom", "ITA": "Italy", "CAN": "Canada",
-    "AUS": "Australia", "IND": "India", "THA": "Thailand", "PHL": "Philippines", "SGP": "Singapore",
-    "MYS": "Malaysia", "KHM": "Cambodia", "LAO": "Laos", "CHE": "Switzerland", "BEL": "Belgium",
-    "ARG": "Argentina", "PER": "Peru", "MEX": "Mexico", "ESP": "Spain", "LTU": "Lithuania",
+    "JPN": "Japan",
+    "KOR": "Republic of Korea",
+    "CHN": "China",
+    "USA": "United States",
+    "RUS": "Russia",
+    "DEU": "Germany",
+    "PRK": "North Korea",
+    "VNM": "Viet Nam",
+    "IDN": "Indonesia",
+    "BRN": "Brunei",
+    "FRA": "France",
+    "GBR": "United Kingdom",
+    "ITA": "Italy",
+    "CAN": "Canada",
+    "AUS": "Australia",
+    "IND": "India",
+    "THA": "Thailand",
+    "PHL": "Philippines",
+    "SGP": "Singapore",
+    "MYS": "Malaysia",
+    "KHM": "Cambodia",
+    "LAO": "Laos",
+    "CHE": "Switzerland",
+    "BEL": "Belgium",
+    "ARG": "Argentina",
+    "PER": "Peru",
+    "MEX": "Mexico",
+    "ESP": "Spain",
+    "LTU": "Lithuania",
 }
 
 
@@ -53,7 +76,9 @@ class MeetingQuerySet(models.QuerySet):
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
         return self.prefetch_related(
-            models.Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
+            models.Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")
+            ),
             models.Prefetch("readouts", queryset=Readout.objects.order_by("issuer")),
             "topics",
         )
@@ -82,7 +107,9 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-date", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="meeting_country_alpha3"),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="meeting_country_alpha3"
+            ),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="meeting_level_valid"),
             models.CheckConstraint(condition=Q(format__in=Format.values), name="meeting_format_valid"),
             models.CheckConstraint(
@@ -159,7 +186,9 @@ class Participant(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="participant_country_alpha3"),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="participant_country_alpha3"
+            ),
         ]
 
     def __str__(self):
@@ -191,8 +220,12 @@ class Attendance(models.Model):
 class Topic(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
-    keywords = ArrayField(models.CharField(max_length=120), default=list, blank=True,
-                          help_text="Words and phrases that identify the topic, matched case-insensitively.")
+    keywords = ArrayField(
+        models.CharField(max_length=120),
+        default=list,
+        blank=True,
+        help_text="Words and phrases that identify the topic, matched case-insensitively.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -208,11 +241,12 @@ class Statement(models.Model):
     number = models.CharField(max_length=40, blank=True, help_text='As printed: "2", "(3)", "1 (2)"')
     heading = models.CharField(max_length=300, blank=True)
     text = models.TextField()
-    joint = models.BooleanField(default=False, help_text="Both sides together: \"the two ministers confirmed\"")
+    joint = models.BooleanField(default=False, help_text='Both sides together: "the two ministers confirmed"')
     speakers = models.ManyToManyField(Participant, blank=True, related_name="statements")
     topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
     search_vector = models.GeneratedField(
-        expression=SearchVector("heading", weight="B", config="english") + SearchVector("text", weight="A", config="english"),
+        expression=SearchVector("heading", weight="B", config="english")
+        + SearchVector("text", weight="A", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -1,8 +1,7 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from .models import Attendance, Meeting, Readout, Statement
+from .models import Meeting
 
 
 class MeetingListView(ListView):

@@ -120,9 +120,17 @@ MONTHS = {
     m.lower(): i
     for i, names in enumerate(
         [
-            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
-            ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
-            ("September", "Sept", "Sep"), ("October", "Oct"), ("November", "Nov"),
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sept", "Sep"),
+            ("October", "Oct"),
+            ("November", "Nov"),
             ("December", "Dec"),
         ],
         start=1,
@@ -131,12 +139,26 @@ MONTHS = {
 }
 MONTH_RE = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 WEEKDAY_RE = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)"
-MONTH_DAY = re.compile(MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{2}))?", re.I)
+MONTH_DAY = re.compile(
+    MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{2}))?", re.I
+)
 DAY_MONTH = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+" + MONTH_RE + r"\.?(?:,?\s+(?P<year>(?:19|20)\d{2}))?", re.I)
 ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[-./](?P<month>\d{1,2})[-./](?P<day>\d{1,2})(?!\d)")
 US_DATE = re.compile(r"(?<!\d)(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)\d{2})(?!\d)")
 
-SMART = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
+SMART = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
 
 
 def _make_date(year, month, day) -> date | None:
@@ -170,6 +192,7 @@ def page_date(line: str) -> date | None:
 
 
 # --- Language and kind ---------------------------------------------------------------------
+
 
 def detect_language(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
@@ -205,7 +228,9 @@ NOISE_LINE = re.compile(
     )$""",
     re.X | re.I,
 )
-TRANSLATION_NOTE = re.compile(r"^\W*\*?\s*[\[(]?\s*((?:unofficial|provisional|tentative)\s+translation)\s*[\])]?\W*$", re.I)
+TRANSLATION_NOTE = re.compile(
+    r"^\W*\*?\s*[\[(]?\s*((?:unofficial|provisional|tentative)\s+translation)\s*[\])]?\W*$", re.I
+)
 BYLINE = re.compile(r"^(?:The\s+below\s+is\s+attributable\s+to\b.*|.*\bSpokesperson\s+[A-Z]\w+\s+[A-Z]\w+:?)$")
 
 MEETING_VERB = re.compile(
@@ -220,19 +245,54 @@ MEETING_VERB = re.compile(
 TITLE_WORDS = r"(?:Minister|Ministers|President|Permanent|Director|Director-General|Deputy|Special|Ambassador|Secretary|Prime|Foreign|Chairman|Chief|Senior|Parliamentary|Vice|Vice-Minister|Head|Member|Chair|Governor|Leader|Advisor|Adviser|Representative|Commissioner|Spokesperson|Counsellor|Counselor|Consul|Assistant|Executive|State|The|On|In|At|During|Japan|Japanese|Korea|Korean|Republic)"
 NAME_TOKEN = rf"(?:(?!{TITLE_WORDS}\b)(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|[A-Z]{{2,}}(?:-[A-Z]+)?|[A-Z]\.))"
 NAME = rf"(?P<name>[A-Z][a-z]+,\s+[A-Z][a-z]+-[a-z]+|{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}})"
-HONORIFIC = r"(?:(?:H\.\s?E\.?|His\s+Excellency|Her\s+Excellency|The\s+Honou?rable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)\s+)+"
+HONORIFIC = (
+    r"(?:(?:H\.\s?E\.?|His\s+Excellency|Her\s+Excellency|The\s+Honou?rable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)\s+)+"
+)
 
 TITLES = [
-    "Minister of Foreign Affairs and Trade", "Minister for Foreign Affairs", "Minister of Foreign Affairs",
-    "Federal Minister for Foreign Affairs", "Foreign Minister", "Prime Minister", "President",
-    "Secretary of State", "Deputy Secretary of State", "Secretary", "Chancellor", "Chairman",
-    "General Secretary", "Premier", "Vice President", "Vice Premier", "Chief Cabinet Secretary",
-    "Deputy Chief Cabinet Secretary", "Parliamentary Senior Vice-Minister", "Parliamentary Vice-Minister",
-    "State Minister for Foreign Affairs", "Senior Vice-Minister", "Vice-Minister for Foreign Affairs",
-    "Vice Minister for Foreign Affairs", "Vice Foreign Minister", "First Vice Foreign Minister",
-    "Second Vice Foreign Minister", "Vice-Minister", "Vice Minister", "Deputy Minister", "Ambassador",
-    "Director-General", "Special Representative", "National Security Advisor", "Minister", "Spokesperson",
-    "King", "Emperor", "Crown Prince", "Governor", "Mayor", "Speaker", "Senator",
+    "Minister of Foreign Affairs and Trade",
+    "Minister for Foreign Affairs",
+    "Minister of Foreign Affairs",
+    "Federal Minister for Foreign Affairs",
+    "Foreign Minister",
+    "Prime Minister",
+    "President",
+    "Secretary of State",
+    "Deputy Secretary of State",
+    "Secretary",
+    "Chancellor",
+    "Chairman",
+    "General Secretary",
+    "Premier",
+    "Vice President",
+    "Vice Premier",
+    "Chief Cabinet Secretary",
+    "Deputy Chief Cabinet Secretary",
+    "Parliamentary Senior Vice-Minister",
+    "Parliamentary Vice-Minister",
+    "State Minister for Foreign Affairs",
+    "Senior Vice-Minister",
+    "Vice-Minister for Foreign Affairs",
+    "Vice Minister for Foreign Affairs",
+    "Vice Foreign Minister",
+    "First Vice Foreign Minister",
+    "Second Vice Foreign Minister",
+    "Vice-Minister",
+    "Vice Minister",
+    "Deputy Minister",
+    "Ambassador",
+    "Director-General",
+    "Special Representative",
+    "National Security Advisor",
+    "Minister",
+    "Spokesperson",
+    "King",
+    "Emperor",
+    "Crown Prince",
+    "Governor",
+    "Mayor",
+    "Speaker",
+    "Senator",
 ]
 TITLE_ALT = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(TITLES, key=len, reverse=True))
 COUNTRY_ALT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(COUNTRIES, key=len, reverse=True))
@@ -246,26 +306,127 @@ TITLE_FIRST = re.compile(
     rf",?\s+(?:{HONORIFIC})?{NAME}"
 )
 # "Mr. Taro Kono, Minister for Foreign Affairs," / "H.E. Dr. Kang Kyung-wha, Minister of ..."
-HONORIFIC_FIRST = re.compile(rf"{HONORIFIC}{NAME}(?P<after>,\s+(?P<title>(?:[^,;()\n.]|\.(?!\s))+(?:\([A-Z]+\))?(?:[^,;()\n.]|\.(?!\s))*))?")
+HONORIFIC_FIRST = re.compile(
+    rf"{HONORIFIC}{NAME}(?P<after>,\s+(?P<title>(?:[^,;()\n.]|\.(?!\s))+(?:\([A-Z]+\))?(?:[^,;()\n.]|\.(?!\s))*))?"
+)
 # "his Japanese counterpart Fumio Kishida"
 COUNTERPART = re.compile(rf"(?P<nation>{NATION_ALT})\s+counterpart,?\s+(?:{HONORIFIC})?{NAME}")
 
 NOT_NAME_WORDS = {
-    "minister", "ministers", "president", "prime", "foreign", "affairs", "japan", "japanese", "korea",
-    "korean", "republic", "rok", "the", "of", "and", "on", "in", "at", "for", "with", "united", "states",
-    "nations", "state", "summit", "meeting", "government", "ministry", "secretary", "general", "assembly",
-    "council", "security", "north", "south", "east", "west", "asian", "asia", "oceanian", "bureau",
-    "embassy", "ambassador", "director", "deputy", "special", "representative", "national", "cabinet",
-    "office", "chief", "senior", "vice", "parliamentary", "trade", "economic", "a", "an", "this", "that",
-    "he", "she", "they", "during", "after", "before", "both", "two", "his", "her", "its", "their",
-    "federal", "dprk", "un", "us", "u", "s", "china", "chinese", "russia", "germany", "ioc", "party",
-    "democratic", "liberal", "statement", "declaration", "peninsula", "department", "agency",
-    "kantei", "cheong", "wa", "dae", "house", "palace", "guest", "conference", "forum", "talks",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "minister",
+    "ministers",
+    "president",
+    "prime",
+    "foreign",
+    "affairs",
+    "japan",
+    "japanese",
+    "korea",
+    "korean",
+    "republic",
+    "rok",
+    "the",
+    "of",
+    "and",
+    "on",
+    "in",
+    "at",
+    "for",
+    "with",
+    "united",
+    "states",
+    "nations",
+    "state",
+    "summit",
+    "meeting",
+    "government",
+    "ministry",
+    "secretary",
+    "general",
+    "assembly",
+    "council",
+    "security",
+    "north",
+    "south",
+    "east",
+    "west",
+    "asian",
+    "asia",
+    "oceanian",
+    "bureau",
+    "embassy",
+    "ambassador",
+    "director",
+    "deputy",
+    "special",
+    "representative",
+    "national",
+    "cabinet",
+    "office",
+    "chief",
+    "senior",
+    "vice",
+    "parliamentary",
+    "trade",
+    "economic",
+    "a",
+    "an",
+    "this",
+    "that",
+    "he",
+    "she",
+    "they",
+    "during",
+    "after",
+    "before",
+    "both",
+    "two",
+    "his",
+    "her",
+    "its",
+    "their",
+    "federal",
+    "dprk",
+    "un",
+    "us",
+    "u",
+    "s",
+    "china",
+    "chinese",
+    "russia",
+    "germany",
+    "ioc",
+    "party",
+    "democratic",
+    "liberal",
+    "statement",
+    "declaration",
+    "peninsula",
+    "department",
+    "agency",
+    "kantei",
+    "cheong",
+    "wa",
+    "dae",
+    "house",
+    "palace",
+    "guest",
+    "conference",
+    "forum",
+    "talks",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 } | {m for m in MONTHS}
 ENDS_TITLE_NOISE = re.compile(
     r"\s+(?:and\s+others|and\s+(?:from|on|those)|who|which|during|while|held|had|met|is|was|on\s+(?:the\s+)?\w+\s+side|"
-    r"on\s+(?:a|an|his|her)\s+visit|in\s+[A-Z]\w+,|in\s+[A-Z]\w+$|(?:on|from)\s+(?:the\s+)?(?:" + "|".join(MONTHS) + r")\b|"
+    r"on\s+(?:a|an|his|her)\s+visit|in\s+[A-Z]\w+,|in\s+[A-Z]\w+$|(?:on|from)\s+(?:the\s+)?(?:"
+    + "|".join(MONTHS)
+    + r")\b|"
     r"for\s+(?:approximately|about|around)|from\s+\d|at\s+\d|to\s+attend|attended)\b.*$",
 )
 
@@ -324,12 +485,14 @@ def find_mentions(text: str) -> list[Mention]:
             country = COUNTRIES[re.sub(r"\s+", " ", m.group("pre_country"))]
         elif m.group("of_country"):
             country = COUNTRIES[re.sub(r"\s+", " ", m.group("of_country"))]
-        tail = text[m.end(): m.end() + 60]
+        tail = text[m.end() : m.end() + 60]
         of = re.match(rf"\s+of\s+(?:the\s+)?({COUNTRY_ALT})\b", tail)
         if of and not country:
             country = COUNTRIES[re.sub(r"\s+", " ", of.group(1))]
         found.append(Mention(m.start(), m.end("name"), name, title, country))
-    for m in HONORIFIC_FIRST.finditer(text):
+    # Matched at every honorific, so that one person's title cannot swallow the next person.
+    starts = sorted({h.start() for h in re.finditer(rf"(?<![\w.]){HONORIFIC}", text)})
+    for m in filter(None, (HONORIFIC_FIRST.match(text, pos) for pos in starts)):
         name = _clean_name(m.group("name"))
         if not _valid_name(name):
             continue
@@ -342,7 +505,9 @@ def find_mentions(text: str) -> list[Mention]:
     for m in COUNTERPART.finditer(text):
         name = _clean_name(m.group("name"))
         if _valid_name(name):
-            found.append(Mention(m.start("name"), m.end("name"), name, "", NATIONALITIES[re.sub(r"\s+", " ", m.group("nation"))]))
+            found.append(
+                Mention(m.start("name"), m.end("name"), name, "", NATIONALITIES[re.sub(r"\s+", " ", m.group("nation"))])
+            )
     # Keep one mention per place in the text: the longest, and the one with a title.
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     merged: list[Mention] = []
@@ -404,7 +569,10 @@ def detect_issuer(text: str, header: str) -> str:
         code = COUNTRIES[re.sub(r"\s+", " ", m.group(1))]
         if code != "PRK":  # "North Korea-Japan talks" are talked about, not published by
             add(code, 1)
-    for m in re.finditer(rf"\b({NATION_ALT})\s+(?:counterpart|Prime Minister|President|Foreign Minister|Minister|Government|government|side)\b", text):
+    for m in re.finditer(
+        rf"\b({NATION_ALT})\s+(?:counterpart|Prime Minister|President|Foreign Minister|Minister|Government|government|side)\b",
+        text,
+    ):
         # The other side is named by adjective: "his Japanese counterpart".
         other = NATIONALITIES[re.sub(r"\s+", " ", m.group(1))]
         add(other, -0.5)
@@ -417,6 +585,7 @@ def detect_issuer(text: str, header: str) -> str:
 
 
 # --- The readout ---------------------------------------------------------------------------
+
 
 @dataclass
 class Line:
@@ -440,8 +609,10 @@ NUMBER_PREFIX = re.compile(
 )
 SPEECH = r"(?:also\s+|further\s+|then\s+|again\s+|once\s+again\s+|strongly\s+|briefly\s+|in\s+turn\s+)?(?:stated|said|says|expressed|noted|explained|requested|mentioned|asked|stressed|emphasized|emphasised|welcomed|congratulated|underscored|urged|conveyed|raised|suggested|voiced|added|responded|replied|reiterated|agreed|proposed|thanked|praised|extended|briefed|highlighted|called|reaffirmed|pointed|offered|shared|confirmed|presented|invited|hoped|expects|condemned|appreciated|acknowledged|affirmed|indicated|remarked|commented|told|informed|introduced|spoke|outlined|discussed|concurred|recognized|recognised|committed|pledged|promised|lodged|protested|demanded|sought|touched|referred|reported|assured|announced|continued|went\s+on)"
 JOINT = re.compile(
-    r"\b(?:the\s+two|both)\s+(?:ministers|leaders|sides|foreign\s+ministers|top\s+diplomats|heads|prime\s+ministers|presidents|countries'\s+leaders)(?:,[^,]{0,150},)?\s+" + SPEECH
-    + r"|\bthe\s+(?:ministers|leaders)\s+" + SPEECH
+    r"\b(?:the\s+two|both)\s+(?:ministers|leaders|sides|foreign\s+ministers|top\s+diplomats|heads|prime\s+ministers|presidents|countries'\s+leaders)(?:,[^,]{0,150},)?\s+"
+    + SPEECH
+    + r"|\bthe\s+(?:ministers|leaders)\s+"
+    + SPEECH
     + r"|\b(?:President|Prime\s+Minister|Minister|Mr\.|Ms\.)\s+\w+\s+and\s+I\b"
     r"|\b\w+\s+and\s+his\s+(?:\w+\s+)?counterpart\b|\bMinister\s+\w+(?:\s+[\w-]+)?\s+and\s+(?:his|her)\s+\w+\s+counterpart\b",
     re.I,
@@ -459,7 +630,7 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
     language = detect_language(text)
     if language != "en":
         raise UnreadableReadout(
-            "the readout is written in %s; the importer reads English readouts only" % LANGUAGE_NAMES.get(language, language)
+            f"the readout is written in {LANGUAGE_NAMES.get(language, language)}; the importer reads English readouts only"
         )
     lines = _lines(text)
     lead_index = next(
@@ -486,7 +657,11 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
             continue
         if d or NOISE_LINE.match(line.text) or line.text.startswith("("):
             continue
-        if not title and re.search(r"\b(?:Meeting|Meetings|Talks?|Summit|Meets?|Conversation|Call|Telephone|Outcome|Visit|Dialogue|ties|Readout|Press Conference)\b", re.sub(r"\d+$", "", line.text), re.I):
+        if not title and re.search(
+            r"\b(?:Meeting|Meetings|Talks?|Summit|Meets?|Conversation|Call|Telephone|Outcome|Visit|Dialogue|ties|Readout|Press Conference)\b",
+            re.sub(r"\d+$", "", line.text),
+            re.I,
+        ):
             title = re.sub(r"\s*(?:\(\d\)|\d)$", "", line.text).strip()
     if published is None:
         for line in header:
@@ -506,7 +681,9 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
         if note:
             translation_note = translation_note or note.group(1).lower()
             continue
-        if re.match(r"^(?:Back\s+to\s+.*|Related\s+Links?|Page\s+Top|\(Reference\).*)$", line.text, re.I) or BYLINE.match(line.text):
+        if re.match(
+            r"^(?:Back\s+to\s+.*|Related\s+Links?|Page\s+Top|\(Reference\).*)$", line.text, re.I
+        ) or BYLINE.match(line.text):
             continue
         body_lines.append(line)
 
@@ -583,7 +760,9 @@ def _is_lead(text: str) -> bool:
 
 def _lead_sentence(lead_text: str) -> str:
     # Split into sentences without breaking at "Mr." "H.E." "a.m." and the like.
-    protected = re.sub(r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text)
+    protected = re.sub(
+        r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text
+    )
     for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"])", protected):
         if MEETING_VERB.search(sentence.replace("§", ".")):
             return sentence.replace("§", ".")
@@ -599,7 +778,9 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
         person = people.get(key)
         rank = {"principal": 0, "attendee": 1, "mentioned": 2}
         if person is None:
-            person = ParsedParticipant(name=mention.name, title=mention.title, country=country or mention.country, role=role)
+            person = ParsedParticipant(
+                name=mention.name, title=mention.title, country=country or mention.country, role=role
+            )
             people[key] = person
         else:
             if rank[role] < rank[person.role]:
@@ -612,14 +793,16 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
 
     # Principals: the subject and the object of the lead sentence.
     verb = MEETING_VERB.search(lead_sentence)
-    subject, obj = lead_sentence[: verb.start()], lead_sentence[verb.start():]
+    subject, obj = lead_sentence[: verb.start()], lead_sentence[verb.start() :]
     with_at = re.search(r"\b(?:with|to)\b", obj)
     subject_mentions = find_mentions(subject)
-    object_mentions = find_mentions(obj[with_at.start():]) if with_at else []
+    object_mentions = find_mentions(obj[with_at.start() :]) if with_at else []
     principals: list[Mention] = []
     if subject_mentions:
         last = subject_mentions[-1]
-        if len(subject_mentions) >= 2 and re.fullmatch(r"\s*(?:and|,)\s*(?:(?:new|the)\s+)?", subject[subject_mentions[-2].end: last.start]):
+        if len(subject_mentions) >= 2 and re.fullmatch(
+            r"\s*(?:and|,)\s*(?:(?:new|the)\s+)?", subject[subject_mentions[-2].end : last.start]
+        ):
             principals.append(subject_mentions[-2])
         principals.append(last)
     if object_mentions and len(principals) < 2:
@@ -641,12 +824,17 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
         add(mention, "principal", country)
 
     # Attendees: in a sentence or parenthesis about who attended.
-    for block in re.finditer(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)|[^.(]*\b(?:attended\s+by|attending)\b[^.]*", lead_text):
+    for block in re.finditer(
+        r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)|[^.(]*\b(?:attended\s+by|attending)\b[^.]*", lead_text
+    ):
         chunk = block.group(0)
         if not re.search(r"attend|participant|side\s+included|included|accompan", chunk, re.I):
             continue
         mentions = find_mentions(chunk)
-        markers = [(m.start(), NATIONALITIES.get(m.group(1)) or COUNTRIES.get(m.group(1), "")) for m in re.finditer(rf"\b({NATION_ALT}|{COUNTRY_ALT})\s+side\b", chunk)]
+        markers = [
+            (m.start(), NATIONALITIES.get(m.group(1)) or COUNTRIES.get(m.group(1), ""))
+            for m in re.finditer(rf"\b({NATION_ALT}|{COUNTRY_ALT})\s+side\b", chunk)
+        ]
         for mention in mentions:
             side = ""
             if markers:
@@ -658,7 +846,11 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
                     side = after[0] if after else ""
             if name_key(mention.name) in people and people[name_key(mention.name)].role == "principal":
                 continue
-            add(mention, "attendee", side or mention.country or (issuer if re.search(r"^\s*\(?attended by", chunk) else ""))
+            add(
+                mention,
+                "attendee",
+                side or mention.country or (issuer if re.search(r"^\s*\(?attended by", chunk) else ""),
+            )
 
     # Everyone else named in full is mentioned.
     for mention in find_mentions(full_text):
@@ -670,7 +862,13 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
         if display != person.name:
             person.variants.append(person.name)
             person.name = display
-        if not person.country and issuer and re.fullmatch(r"(?:Minister for Foreign Affairs|Prime Minister|Chief Cabinet Secretary)", person.title or ""):
+        if (
+            not person.country
+            and issuer
+            and re.fullmatch(
+                r"(?:Minister for Foreign Affairs|Prime Minister|Chief Cabinet Secretary)", person.title or ""
+            )
+        ):
             person.country = issuer
     return list(people.values())
 
@@ -709,8 +907,12 @@ def _meeting_date(lead_text: str, published: date | None, problems: list[str]) -
 
 def _level(principals: list[ParsedParticipant], text: str) -> str:
     titles = " ".join(p.title for p in principals)
-    if re.search(r"\b(?:Prime Minister|President|Chancellor|Premier|King|Emperor|General Secretary)\b", titles) and not re.search(r"Vice|Deputy", titles):
-        if sum(bool(re.search(r"\b(?:Prime Minister|President|Chancellor|Premier|King)\b", p.title)) for p in principals) >= min(2, len(principals)) or re.search(r"summit", text, re.I):
+    if re.search(
+        r"\b(?:Prime Minister|President|Chancellor|Premier|King|Emperor|General Secretary)\b", titles
+    ) and not re.search(r"Vice|Deputy", titles):
+        if sum(
+            bool(re.search(r"\b(?:Prime Minister|President|Chancellor|Premier|King)\b", p.title)) for p in principals
+        ) >= min(2, len(principals)) or re.search(r"summit", text, re.I):
             return "summit"
     if re.search(r"Vice[- ]Minister|Vice Foreign Minister|Deputy (?:Foreign )?Minister|Deputy Secretary", titles):
         return "vice-ministers"
@@ -726,7 +928,11 @@ def _level(principals: list[ParsedParticipant], text: str) -> str:
 
 
 def _format(text: str) -> str:
-    if re.search(r"\b(?:video\s*conference|videoconference|video\s+(?:call|meeting|talks?)|online\s+(?:meeting|talks?)|virtual(?:ly)?\s+(?:meeting|summit|talks?))\b", text, re.I):
+    if re.search(
+        r"\b(?:video\s*conference|videoconference|video\s+(?:call|meeting|talks?)|online\s+(?:meeting|talks?)|virtual(?:ly)?\s+(?:meeting|summit|talks?))\b",
+        text,
+        re.I,
+    ):
         return "video"
     if re.search(r"\b(?:telephone|phone|by\s+phone|over\s+the\s+phone|phone\s+call)\b", text, re.I):
         return "telephone"
@@ -741,7 +947,9 @@ PLACE_RE = re.compile(
 
 
 def _place(header_text: str, lead_text: str) -> tuple[str, str]:
-    lead = re.split(r"\(\s*(?:From|The meeting was attended|among officials|Participants?|The participants)", lead_text)[0]
+    lead = re.split(
+        r"\(\s*(?:From|The meeting was attended|among officials|Participants?|The participants)", lead_text
+    )[0]
     city_hit = None
     country_hit = None
     for m in PLACE_RE.finditer(lead):
@@ -778,9 +986,24 @@ def _occasion(lead_text: str) -> str:
 
 
 NUMBER_WORDS = {
-    "one": 1, "an": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50,
-    "sixty": 60, "ninety": 90, "half": 0.5,
+    "one": 1,
+    "an": 1,
+    "a": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "half": 0.5,
 }
 
 
@@ -793,7 +1016,10 @@ def _amount(token: str) -> float | None:
 
 def _time_and_duration(lead_text: str) -> tuple[time | None, int | None]:
     start = None
-    m = re.search(r"\b(?:at|from|commencing\s+at(?:\s+around)?|starting\s+at|started\s+at|from\s+around|at\s+around)\s+(?:around\s+)?(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|AM|PM)?(?![\d/])", lead_text)
+    m = re.search(
+        r"\b(?:at|from|commencing\s+at(?:\s+around)?|starting\s+at|started\s+at|from\s+around|at\s+around)\s+(?:around\s+)?(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|AM|PM)?(?![\d/])",
+        lead_text,
+    )
     if m and (m.group(2) or m.group(3)):
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
         meridiem = (m.group(3) or "").lower().replace(".", "")
@@ -804,7 +1030,9 @@ def _time_and_duration(lead_text: str) -> tuple[time | None, int | None]:
         if hour < 24 and minute < 60:
             start = time(hour, minute)
     duration = None
-    m = re.search(r"\b(\d+|[a-z]+(?:-[a-z]+)?)[\s-]+(hours?|minutes?)(?:\s+and\s+(\d+|[a-z]+)\s+minutes?)?", lead_text, re.I)
+    m = re.search(
+        r"\b(\d+|[a-z]+(?:-[a-z]+)?)[\s-]+(hours?|minutes?)(?:\s+and\s+(\d+|[a-z]+)\s+minutes?)?", lead_text, re.I
+    )
     if m:
         amount = _amount(m.group(1))
         if amount is not None:
@@ -824,7 +1052,11 @@ def _make_title(issuer: str, principals: list[ParsedParticipant], level: str, fm
         if code and code not in countries:
             countries.append(code)
     pair = "-".join(ISSUER_NAMES.get(c, c) for c in countries) or "Bilateral"
-    kind = {"summit": "Summit Meeting", "foreign-ministers": "Foreign Ministers' Meeting", "vice-ministers": "Vice-Ministerial Meeting"}.get(level, "Meeting")
+    kind = {
+        "summit": "Summit Meeting",
+        "foreign-ministers": "Foreign Ministers' Meeting",
+        "vice-ministers": "Vice-Ministerial Meeting",
+    }.get(level, "Meeting")
     if fmt == "telephone":
         kind = kind.replace("Meeting", "Telephone Talk")
     elif fmt == "video":

@@ -101,4 +101,3 @@ class Command(BaseCommand):
         if result.outcome != "unchanged" and self.verbosity >= 2:
             self.report.write(f"{path.name}: {result.outcome} — {result.meeting}")
         return None
-

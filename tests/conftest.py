@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "readouts"
+
+
+def seed_path(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def seed_text(prefix: str) -> str:
+    return seed_path(prefix).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seeds(db):
+    """The five seed readouts, imported."""
+    call_command("import_readouts", str(SEEDS), verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the seeds imported once for the read-only page tests."""
+    yield

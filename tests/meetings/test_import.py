@@ -1,0 +1,167 @@
+"""The import_readouts command against the real database."""
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from meetings.models import Attendance, Meeting, Participant, Readout, Statement
+from tests.conftest import SEEDS, seed_path
+
+pytestmark = pytest.mark.django_db
+
+KOREAN_READOUT_OF_SEED_000 = """Press Releases
+
+Outcome of ROK-Japan Foreign Ministers' Meeting
+
+Date
+2018-03-17
+hit
+12
+
+1. Minister of Foreign Affairs Kang Kyung-wha held a ROK-Japan foreign ministers' meeting with Minister for Foreign Affairs of Japan Taro Kono on March 17 and exchanged views on the Korean Peninsula.
+
+2. Minister Kang explained the outcome of the special envoys' visit to the North.
+
+3. The two Ministers agreed to continue close communication.
+"""
+
+
+def run(*args):
+    out, err = [], []
+
+    class Sink:
+        def __init__(self, target):
+            self.target = target
+
+        def write(self, text):
+            self.target.append(text)
+
+        def flush(self):
+            pass
+
+    call_command("import_readouts", *args, stdout=Sink(out), stderr=Sink(err))
+    return "".join(out), "".join(err)
+
+
+def test_import_of_the_seeds_creates_five_meetings():
+    out, _ = run(str(SEEDS))
+    assert out.strip().endswith("5 files: 5 created")
+    assert Meeting.objects.count() == 5
+    assert Readout.objects.count() == 5
+    assert Statement.objects.count() == 5 + 3 + 20 + 5 + 9
+    meeting = Meeting.objects.get(date=date(2012, 4, 7))
+    assert (meeting.city, meeting.country, meeting.level) == ("Ningbo", "CHN", "foreign-ministers")
+    assert meeting.readouts.get().published_date == date(2012, 4, 25)
+    seo = Attendance.objects.get(participant__name="Seo Hoon")
+    assert seo.role == "mentioned"
+
+
+def test_reimport_of_same_file_changes_nothing():
+    run(str(SEEDS))
+    before = list(Readout.objects.values_list("pk", "imported_at", "meeting__public_id"))
+    statements = list(Statement.objects.values_list("pk", flat=True))
+    out, _ = run(str(SEEDS))
+    assert out.strip().endswith("5 files: 5 unchanged")
+    assert list(Readout.objects.values_list("pk", "imported_at", "meeting__public_id")) == before
+    assert list(Statement.objects.values_list("pk", flat=True)) == statements
+
+
+def test_changed_file_updates_its_readout_and_keeps_the_permalink(tmp_path):
+    path = tmp_path / seed_path("003").name
+    shutil.copy(seed_path("003"), path)
+    run(str(path))
+    public_id = Meeting.objects.get().public_id
+    path.write_text(path.read_text(encoding="utf-8").replace("frank exchanges", "candid exchanges"), encoding="utf-8")
+    out, _ = run(str(path))
+    assert out.strip().endswith("1 files: 1 updated")
+    assert Readout.objects.count() == 1 and Meeting.objects.get().public_id == public_id
+    assert Statement.objects.filter(text__contains="candid exchanges").count() == 1
+    assert Statement.objects.filter(text__contains="frank exchanges").count() == 0
+
+
+def test_two_governments_readouts_of_one_meeting_attach_to_one_meeting(tmp_path):
+    korean = tmp_path / "kor_2018_03_17.txt"
+    korean.write_text(KOREAN_READOUT_OF_SEED_000, encoding="utf-8")
+    run(str(seed_path("000")), str(korean))
+    meeting = Meeting.objects.get()
+    assert sorted(meeting.readouts.values_list("issuer", flat=True)) == ["JPN", "KOR"]
+    assert Participant.objects.filter(name__in=["Taro Kono", "Kang Kyung-wha"]).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file, not text"),
+        (b"Caf\xe9 meeting held with Mr. Jean Dupont", "is not UTF-8 text (byte 3 cannot be decoded)"),
+        (
+            b"A list of recipes.\n\nBread and butter.",
+            "no sentence says who met whom; this does not look like a meeting readout",
+        ),
+        (
+            b"1. Foreign Minister Kim Min-su met with his Japanese counterpart Taro Yamada on September 25 and exchanged views.",
+            "no meeting date: the text does not say in which year the meeting was held",
+        ),
+        (
+            "日韓外相会談を行った。岸田外務大臣".encode(),
+            "the readout is written in Japanese; the importer reads English readouts only",
+        ),
+    ],
+)
+def test_bad_file_is_reported_and_nothing_of_it_is_written(tmp_path, content, reason):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError) as excinfo:
+        out, _ = run(str(bad), str(seed_path("003")))
+    assert str(excinfo.value) == "1 of 2 files failed"
+    assert Readout.objects.filter(file_name="bad.txt").count() == 0
+    assert Readout.objects.count() == 1  # the good file went on
+
+
+def test_bad_file_message_names_the_file_and_the_reason(tmp_path, capsys):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    out = []
+
+    class Sink:
+        def write(self, text):
+            out.append(text)
+
+        def flush(self):
+            pass
+
+    with pytest.raises(CommandError):
+        call_command("import_readouts", str(bad), stdout=Sink(), stderr=Sink())
+    assert "empty.txt: the file is empty" in "".join(out)
+
+
+def test_missing_path_is_a_command_error():
+    with pytest.raises(CommandError, match="No such file or folder: /nonexistent/readouts"):
+        run("/nonexistent/readouts")
+
+
+def test_dry_run_json_prints_one_object_per_readout_and_writes_nothing():
+    out, err = run("--dry-run", "--json", str(seed_path("000")), str(seed_path("004")))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [obj["file"] for obj in lines] == [seed_path("000").name, seed_path("004").name]
+    first = lines[0]
+    assert first["issuer"] == "JPN"
+    assert first["meeting_date"] == "2018-03-17"
+    assert first["level"] == "foreign-ministers"
+    assert first["format"] == "in-person"
+    assert first["location"] == {"city": None, "country": None}
+    assert first["participants"][0] == {
+        "name": "Taro Kono",
+        "title": "Minister for Foreign Affairs",
+        "country": "JPN",
+        "role": "principal",
+    }
+    assert first["statements"][1]["number"] == "1"
+    assert first["statements"][1]["speakers"] == ["Taro Kono"]
+    assert "north-korea-nuclear-missile" in first["topics"]
+    assert lines[1]["published_date"] == "2012-04-25"
+    assert err.strip() == "Dry run: 2 files: 2 parsed"
+    assert Readout.objects.count() == 0
