@@ -42,6 +42,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@$(PY) -m djhtml --check templates
 	@$(PY) manage.py makemigrations --check --dry-run
 
 stop:
