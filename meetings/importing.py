@@ -2,11 +2,13 @@
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Attendance, Meeting, Participant, Readout, Statement, Topic
 from .readouts import ParsedReadout, name_key
@@ -133,6 +135,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteR
         ]
     )
     refresh_meeting_topics(meeting)
+    meeting.refresh_derived()
     if old_meeting and old_meeting.pk != meeting.pk:
         _drop_if_empty(old_meeting)
     return WriteResult("updated" if existing else "created", readout, meeting)
@@ -162,10 +165,11 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout) -> None:
 def _participants(parsed: ParsedReadout) -> dict[str, Participant]:
     keys = {name_key(p.name): p for p in parsed.participants}
     found = {p.name_key: p for p in Participant.objects.filter(name_key__in=keys)}
+    new = [(key, p) for key, p in keys.items() if key not in found]
+    slugs = unique_slugs([p.name for _, p in new])
     missing = [
-        Participant(name=p.name, name_key=key, variants=sorted(set(p.variants)), country=p.country)
-        for key, p in keys.items()
-        if key not in found
+        Participant(name=p.name, slug=slug, name_key=key, variants=sorted(set(p.variants)), country=p.country)
+        for (key, p), slug in zip(new, slugs, strict=True)
     ]
     Participant.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
@@ -190,5 +194,23 @@ def refresh_meeting_topics(meeting: Meeting) -> None:
 
 
 def _drop_if_empty(meeting: Meeting) -> None:
-    if not meeting.readouts.exists():
+    if meeting.readouts.exists():
+        refresh_meeting_topics(meeting)
+        meeting.refresh_derived()
+    else:
         meeting.delete()
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """Slugs for new participants that no participant has yet: "kim-min-su", "kim-min-su-2"."""
+    wanted = [slugify(n)[:110] or "person" for n in names]
+    taken = set(Participant.objects.filter(slug__regex=r"^(%s)(-[0-9]+)?$" % "|".join(map(re.escape, set(wanted)))).values_list("slug", flat=True)) if wanted else set()
+    out = []
+    for base in wanted:
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        out.append(slug)
+    return out

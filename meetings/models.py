@@ -2,9 +2,10 @@ import secrets
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -72,7 +73,56 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
+# Facet name -> (column of Meeting, whether it holds an array of values).
+FACET_COLUMNS = {
+    "year": ("year", False),
+    "level": ("level", False),
+    "format": ("format", False),
+    "country": ("country", False),
+    "issuer": ("issuers", True),
+    "person": ("principal_slugs", True),
+    "topic": ("topic_slugs", True),
+}
+
+
 class MeetingQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Meetings whose title, people or statements match a web-search query, best first."""
+        from .search import search_query
+
+        query = search_query(text)
+        return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
+
+    def facet_counts(self, per_facet: dict[str, "MeetingQuerySet"]) -> dict[str, dict[str, int]]:
+        """Count meetings by each facet's values, each facet over its own queryset, in one query.
+
+        For disjunctive faceting each facet's queryset has every other facet's choices applied
+        but not its own, so a count says what choosing that value would give.
+        """
+        parts, params = [], []
+        for name, qs in per_facet.items():
+            column, is_array = FACET_COLUMNS[name]
+            sql, sub_params = qs.order_by().values_list(column).query.sql_with_params()
+            if is_array:
+                parts.append(
+                    f"(SELECT %s AS facet, v::text AS value, count(*) AS n FROM ({sql}) AS sub(vals)"
+                    " CROSS JOIN LATERAL unnest(sub.vals) AS v GROUP BY v)"
+                )
+            else:
+                parts.append(
+                    f"(SELECT %s AS facet, sub.val::text AS value, count(*) AS n FROM ({sql}) AS sub(val)"
+                    " WHERE sub.val IS NOT NULL AND sub.val::text <> '' GROUP BY sub.val)"
+                )
+            params += [name, *sub_params]
+        counts: dict[str, dict[str, int]] = {name: {} for name in per_facet}
+        if not parts:
+            return counts
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for facet, value, n in cursor.fetchall():
+                counts[facet][value] = n
+        return counts
+
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
         return self.prefetch_related(
@@ -99,6 +149,21 @@ class Meeting(models.Model):
         max_length=200, db_index=True, help_text="The date and principals that identify the meeting across readouts."
     )
     topics = models.ManyToManyField("Topic", blank=True, related_name="meetings")
+    # Derived from the readouts, attendances and topics by refresh_derived(), so that filtering,
+    # facet counts and search are single-table lookups on indexed columns.
+    year = models.GeneratedField(
+        expression=ExtractYear("date"), output_field=models.IntegerField(), db_persist=True
+    )
+    issuers = ArrayField(models.CharField(max_length=3), default=list, blank=True, editable=False)
+    principal_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True, editable=False)
+    topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("search_text", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -116,6 +181,13 @@ class Meeting(models.Model):
                 condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0, duration_minutes__lt=1440),
                 name="meeting_duration_within_a_day",
             ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="meeting_search_gin"),
+            GinIndex(fields=["issuers"], name="meeting_issuers_gin"),
+            GinIndex(fields=["principal_slugs"], name="meeting_principals_gin"),
+            GinIndex(fields=["topic_slugs"], name="meeting_topics_gin"),
+            models.Index(fields=["year", "level"], name="meeting_year_level"),
         ]
 
     def __str__(self):
@@ -144,9 +216,45 @@ class Meeting(models.Model):
     def principals(self) -> list["Participant"]:
         return self.people(Role.PRINCIPAL)
 
+    def sides(self) -> list[dict]:
+        """Participants grouped by the country they represented, principals first."""
+        rank = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
+        best: dict[int, Attendance] = {}
+        for a in self.attendances.all():
+            current = best.get(a.participant_id)
+            if current is None or rank[a.role] < rank[current.role] or (not current.title and a.title):
+                best[a.participant_id] = a
+        groups: dict[str, list[Attendance]] = {}
+        for a in sorted(best.values(), key=lambda a: (rank[a.role], a.pk)):
+            groups.setdefault(a.country or a.participant.country or "", []).append(a)
+        order = [*self.issuers, *sorted(groups)]
+        return [
+            {"country": code, "name": country_name(code) if code else "Side not stated", "attendances": groups[code]}
+            for code in dict.fromkeys(order)
+            if code in groups
+        ]
+
     @property
-    def issuers(self) -> list[str]:
-        return sorted({r.issuer for r in self.readouts.all()})
+    def issuer_names(self) -> list[str]:
+        return [country_name(code) for code in self.issuers]
+
+    def refresh_derived(self) -> None:
+        """Recompute the columns that filtering and search read, from readouts, people and topics."""
+        attendances = Attendance.objects.filter(meeting=self).select_related("participant")
+        statements = Statement.objects.filter(readout__meeting=self).order_by("readout_id", "position")
+        names: dict[str, None] = {}
+        for a in attendances:
+            names.setdefault(a.participant.name)
+            for variant in a.participant.variants:
+                names.setdefault(variant)
+        self.issuers = sorted(set(self.readouts.values_list("issuer", flat=True)))
+        self.principal_slugs = sorted({a.participant.slug for a in attendances if a.role == Role.PRINCIPAL})
+        self.topic_slugs = sorted(self.topics.values_list("slug", flat=True))
+        parts = [*names, self.occasion, self.city, *self.readouts.values_list("title", flat=True)]
+        for heading, text in statements.values_list("heading", "text"):
+            parts.extend(x for x in (heading, text) if x)
+        self.search_text = "\n".join(p for p in parts if p)
+        self.save(update_fields=["issuers", "principal_slugs", "topic_slugs", "search_text", "modified"])
 
 
 class Readout(models.Model):
@@ -179,6 +287,7 @@ class Readout(models.Model):
 
 class Participant(models.Model):
     name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
     name_key = models.CharField(max_length=200, unique=True, help_text="Sorted lower-case words of the name.")
     variants = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     country = models.CharField(max_length=3, blank=True)
@@ -193,6 +302,13 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:participant-detail", kwargs={"slug": self.slug})
+
+    @property
+    def country_label(self) -> str:
+        return country_name(self.country) if self.country else ""
 
 
 class Attendance(models.Model):
@@ -234,6 +350,20 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("meetings:topic-detail", kwargs={"slug": self.slug})
+
+
+class StatementQuerySet(models.QuerySet):
+    def search(self, text: str):
+        from .search import search_query
+
+        query = search_query(text)
+        return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
+
+    def with_related(self):
+        return self.select_related("readout__meeting").prefetch_related("speakers", "topics")
+
 
 class Statement(models.Model):
     readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
@@ -251,6 +381,8 @@ class Statement(models.Model):
         db_persist=True,
     )
 
+    objects = StatementQuerySet.as_manager()
+
     class Meta:
         ordering = ["readout", "position"]
         constraints = [
@@ -260,3 +392,15 @@ class Statement(models.Model):
 
     def __str__(self):
         return f"{self.readout} §{self.number or self.position}"
+
+    def get_absolute_url(self):
+        return f"{self.readout.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """Stable across re-imports: the readout keeps its id and the paragraph its position."""
+        return f"r{self.readout_id}-{self.position}"
+
+    @property
+    def ref(self) -> str:
+        return f"{self.readout_id}-{self.position}"

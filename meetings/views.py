@@ -1,27 +1,238 @@
-from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, View
+from django_filters.views import FilterView
 
-from .models import Meeting
+from . import citations
+from .filters import MeetingFilter, StatementFilter
+from .models import Attendance, Meeting, Participant, Readout, Statement, Topic
+from .search import clean_query, has_lexemes, headline, render_marked, search_query
 
 
-class MeetingListView(ListView):
-    model = Meeting
-    paginate_by = 50
+class FilteredListView(FilterView):
+    """A list narrowed by a FilterSet; a malformed parameter answers 400 with the form's message."""
+
+    paginate_by = 20
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that an address with no parameters is simply a valid empty choice.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def paginate_queryset(self, queryset, page_size):
+        page = self.request.GET.get("page") or 1
+        if not str(page).isdigit() or int(page) < 1:
+            raise Http404("That page number is not a whole number from 1 up.")
+        return super().paginate_queryset(queryset, page_size)
+
+    def search_context(self) -> dict:
+        text = self.filterset.search_text
+        context = {"search_text": text, "search_note": clean_query(self.request.GET.get("q"))[1]}
+        if text and not has_lexemes(text):
+            context["search_note"] = (
+                "Your search has no words to look for (only punctuation or very common words), so nothing matches."
+            )
+        return context
+
+
+class MeetingListView(FilteredListView):
+    filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
 
     def get_queryset(self):
         return Meeting.objects.with_related()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.search_context())
+        if self.filterset.is_valid():
+            context["facets"] = self.filterset.facets()
+            context["chips"] = self.filterset.chips()
+            text = self.filterset.search_text
+            if text:
+                attach_highlights(context["object_list"], text)
+        return context
+
+
+def attach_highlights(meetings, text: str, per_meeting: int = 3) -> None:
+    """Give each meeting shown its best-matching statements, highlighted: one query per page."""
+    meetings = list(meetings)
+    if not meetings:
+        return
+    rows = (
+        Statement.objects.filter(readout__meeting__in=[m.pk for m in meetings])
+        .search(text)
+        .annotate(
+            snippet=headline("text", text),
+            meeting_id=F("readout__meeting_id"),
+            issuer=F("readout__issuer"),
+            nth=Window(RowNumber(), partition_by=F("readout__meeting_id"), order_by=[F("rank").desc(), F("pk")]),
+        )
+        .filter(nth__lte=per_meeting)
+        .values("meeting_id", "issuer", "number", "position", "readout_id", "snippet")
+    )
+    by_meeting: dict[int, list] = {}
+    for row in rows:
+        row["snippet"] = render_marked(row["snippet"])
+        by_meeting.setdefault(row["meeting_id"], []).append(row)
+    for meeting in meetings:
+        meeting.highlights = by_meeting.get(meeting.pk, [])
+
+
+class StatementListView(FilteredListView):
+    filterset_class = StatementFilter
+    template_name = "meetings/statement_list.html"
+
+    def get_queryset(self):
+        return Statement.objects.with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.search_context())
+        if self.filterset.is_valid():
+            context["speakers"] = self.filterset.speaker_counts()
+            context["topics"] = Topic.objects.all()
+            text = self.filterset.search_text
+            page = list(context["object_list"])
+            if text and page:
+                snippets = dict(
+                    Statement.objects.filter(pk__in=[s.pk for s in page])
+                    .annotate(hl=headline("text", text, whole=True))
+                    .values_list("pk", "hl")
+                )
+                for statement in page:
+                    statement.snippet = render_marked(snippets.get(statement.pk, statement.text))
+            context["object_list"] = page
+        return context
+
 
 class MeetingDetailView(DetailView):
-    model = Meeting
     template_name = "meetings/meeting_detail.html"
+    context_object_name = "meeting"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Meeting.objects.with_related(), public_id=self.kwargs["public_id"])
+        text, _ = clean_query(self.request.GET.get("q"))
+        self.search_text = text
+        statements = Statement.objects.prefetch_related("speakers", "topics").order_by("position")
+        if text:
+            query = search_query(text)
+            statements = statements.annotate(hl=headline("text", text, whole=True), matched=Q(search_vector=query))
+        meetings = Meeting.objects.prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
+            Prefetch("readouts", queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
+                Prefetch("statements", queryset=statements)
+            )),
+            "topics",
+        )
+        try:
+            return meetings.get(public_id=self.kwargs["public_id"])
+        except Meeting.DoesNotExist as exc:
+            raise Http404(f"No meeting has the identifier “{self.kwargs['public_id'][:40]}”.") from exc
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.kwargs.get("slug") != self.object.slug:
-            return redirect(self.object, permanent=True)
+            url = self.object.get_absolute_url()
+            if request.GET:
+                url += "?" + request.GET.urlencode()
+            return HttpResponsePermanentRedirect(url)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        matches = 0
+        for readout in meeting.readouts.all():
+            for statement in readout.statements.all():
+                if getattr(statement, "matched", False):
+                    statement.snippet = render_marked(statement.hl)
+                    matches += 1
+        context.update(
+            search_text=self.search_text,
+            matches=matches,
+            sides=meeting.sides(),
+            citation=citations.Citation.for_meeting(meeting, self.request, accessed=timezone.localdate()),
+            other_meetings_on_day=Meeting.objects.filter(date=meeting.date).exclude(pk=meeting.pk).only(
+                "public_id", "title", "date"
+            )[:5],
+        )
+        return context
+
+
+class CitationDownloadView(View):
+    """A meeting's citation, or one statement's, as BibTeX, RIS or CSL-JSON."""
+
+    def get(self, request, public_id, fmt):
+        meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id)
+        statement = None
+        ref = request.GET.get("statement", "")
+        if ref:
+            readout_id, _, position = ref.partition("-")
+            if not (readout_id.isdigit() and position.isdigit()):
+                return HttpResponse("The statement reference must look like 12-3.", status=400, content_type="text/plain")
+            statement = get_object_or_404(
+                Statement, readout__meeting=meeting, readout_id=int(readout_id), position=int(position)
+            )
+        citation = citations.Citation.for_meeting(meeting, request, accessed=timezone.localdate(), statement=statement)
+        name = citation.file_stem
+        if fmt == "bib":
+            response = HttpResponse(citation.bibtex(), content_type="application/x-bibtex; charset=utf-8")
+        elif fmt == "ris":
+            response = HttpResponse(citation.ris(), content_type="application/x-research-info-systems; charset=utf-8")
+        else:
+            response = JsonResponse(citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+
+
+class ParticipantDetailView(DetailView):
+    model = Participant
+    template_name = "meetings/participant_detail.html"
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context["attendances"] = (
+            Attendance.objects.filter(participant=person)
+            .select_related("meeting")
+            .order_by("-meeting__date", "meeting_id", "role")
+            .distinct("meeting__date", "meeting_id")[:200]
+        )
+        context["statements"] = (
+            Statement.objects.filter(speakers=person).with_related().order_by("-readout__meeting__date", "position")[:50]
+        )
+        context["statement_count"] = Statement.objects.filter(speakers=person).count()
+        return context
+
+
+class TopicDetailView(DetailView):
+    model = Topic
+    template_name = "meetings/topic_detail.html"
+    context_object_name = "topic"
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count
+
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        meetings = Meeting.objects.filter(topic_slugs__contains=[topic.slug])
+        by_year = list(meetings.order_by().values("year").annotate(n=Count("pk")).order_by("year"))
+        peak = max((row["n"] for row in by_year), default=1)
+        for row in by_year:
+            row["percent"] = round(100 * row["n"] / peak)
+        context.update(
+            by_year=by_year,
+            meeting_count=sum(row["n"] for row in by_year),
+            meetings=meetings.with_related().order_by("-date")[:20],
+            statements=Statement.objects.filter(topics=topic).with_related().order_by("-readout__meeting__date", "position")[:20],
+        )
+        return context

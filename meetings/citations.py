@@ -1,0 +1,194 @@
+"""Citations of a meeting record, or of one statement in it: Chicago, APA, BibTeX, RIS, CSL-JSON."""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Meeting, Statement, country_name
+
+ARCHIVE = "Readout Archive"
+ISSUER_AUTHORS = {
+    "JPN": "Ministry of Foreign Affairs of Japan",
+    "KOR": "Ministry of Foreign Affairs of the Republic of Korea",
+    "USA": "U.S. Department of State",
+    "CHN": "Ministry of Foreign Affairs of the People's Republic of China",
+}
+
+
+def issuer_author(code: str) -> str:
+    return ISSUER_AUTHORS.get(code, f"Government of {country_name(code)}")
+
+
+def _long_date(d: date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([{}&%$#_\\])", r"\\\1", text)
+
+
+GENERIC_WORDS = {
+    "meeting", "meetings", "talk", "talks", "telephone", "summit", "summary", "overview", "outcome", "held",
+    "meets", "with", "counterpart", "conversation", "foreign", "minister", "ministers", "ministers'",
+    "ministerial", "the", "of", "and", "on", "his", "her", "a", "an", "to", "in", "for", "has", "holds",
+}
+
+
+def _sentence_case(title: str) -> str:
+    """APA's sentence case: generic words lower-cased, names and countries kept as printed."""
+    words = title.split()
+    return " ".join(
+        w if i == 0 or w.lower().strip("(),.:") not in GENERIC_WORDS else w.lower() for i, w in enumerate(words)
+    )
+
+
+@dataclass
+class Citation:
+    title: str
+    authors: list[str]
+    meeting_date: date
+    url: str
+    accessed: date
+    public_id: str
+    place: str
+    statement_label: str = ""
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, request, *, accessed: date, statement: Statement | None = None) -> "Citation":
+        url = request.build_absolute_uri(meeting.get_absolute_url())
+        label = ""
+        if statement is not None:
+            url += f"#{statement.anchor}"
+            label = f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            if statement.readout.issuer:
+                label += f" of the {country_name(statement.readout.issuer)} readout"
+        authors = [issuer_author(code) for code in (meeting.issuers or [])] or [ARCHIVE]
+        return cls(
+            title=meeting.title,
+            authors=authors,
+            meeting_date=meeting.date,
+            url=url,
+            accessed=accessed,
+            public_id=meeting.public_id,
+            place=meeting.place,
+            statement_label=label,
+        )
+
+    @property
+    def file_stem(self) -> str:
+        return f"readout-{self.public_id}" + ("-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else "")
+
+    @property
+    def key(self) -> str:
+        return f"readout{self.meeting_date:%Y%m%d}{self.public_id}"
+
+    def _authors_text(self, joiner: str = " and ") -> str:
+        return joiner.join(self.authors) if len(self.authors) <= 2 else ", ".join(self.authors[:-1]) + ", and " + self.authors[-1]
+
+    def chicago(self) -> str:
+        part = f", {self.statement_label}" if self.statement_label else ""
+        return (
+            f"{self._authors_text()}. “{self.title}{part}.” {_long_date(self.meeting_date)}. "
+            f"{ARCHIVE}, record {self.public_id}. Accessed {_long_date(self.accessed)}. {self.url}."
+        )
+
+    def apa(self) -> str:
+        authors = ", & ".join(self.authors) if len(self.authors) == 2 else ", ".join(self.authors)
+        part = f" ({self.statement_label})" if self.statement_label else ""
+        return (
+            f"{authors}. ({self.meeting_date.year}, {self.meeting_date:%B} {self.meeting_date.day}). "
+            f"{_sentence_case(self.title)}{part} [Meeting readout]. {ARCHIVE}. "
+            f"Retrieved {_long_date(self.accessed)}, from {self.url}"
+        )
+
+    def chicago_html(self):
+        text = escape(self.chicago())
+        return mark_safe(text.replace(escape(self.url), f'<a href="{escape(self.url)}">{escape(self.url)}</a>'))
+
+    def bibtex(self) -> str:
+        authors = " and ".join("{" + _bibtex_escape(a) + "}" for a in self.authors)
+        title = self.title + (f", {self.statement_label}" if self.statement_label else "")
+        fields = [
+            ("title", "{" + _bibtex_escape(title) + "}"),
+            ("author", authors),
+            ("date", f"{self.meeting_date:%Y-%m-%d}"),
+            ("year", str(self.meeting_date.year)),
+            ("howpublished", ARCHIVE),
+            ("url", self.url),
+            ("urldate", f"{self.accessed:%Y-%m-%d}"),
+            ("note", f"Meeting readout, record {self.public_id}" + (f", {self.place}" if self.place else "")),
+        ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{{self.key},\n{body}\n}}\n"
+
+    def ris(self) -> str:
+        lines = [("TY", "ELEC")]
+        lines += [("AU", a) for a in self.authors]
+        lines += [
+            ("TI", self.title + (f", {self.statement_label}" if self.statement_label else "")),
+            ("DA", f"{self.meeting_date:%Y/%m/%d}"),
+            ("PY", str(self.meeting_date.year)),
+            ("PB", ARCHIVE),
+            ("UR", self.url),
+            ("Y2", f"{self.accessed:%Y/%m/%d}"),
+            ("M3", "Meeting readout"),
+            ("ID", self.public_id),
+        ]
+        if self.place:
+            lines.append(("CY", self.place))
+        lines.append(("ER", ""))
+        return "\r\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\r\n"
+
+    def csl_json(self) -> list[dict]:
+        item = {
+            "id": self.key,
+            "type": "webpage",
+            "genre": "Meeting readout",
+            "title": self.title + (f", {self.statement_label}" if self.statement_label else ""),
+            "author": [{"literal": a} for a in self.authors],
+            "issued": {"date-parts": [[self.meeting_date.year, self.meeting_date.month, self.meeting_date.day]]},
+            "accessed": {"date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]},
+            "container-title": ARCHIVE,
+            "URL": self.url,
+            "number": self.public_id,
+        }
+        if self.place:
+            item["event-place"] = self.place
+        return [item]
+
+    def highwire(self) -> list[tuple[str, str]]:
+        tags = [("citation_title", self.title)]
+        tags += [("citation_author", a) for a in self.authors]
+        tags += [
+            ("citation_date", f"{self.meeting_date:%Y/%m/%d}"),
+            ("citation_publication_date", f"{self.meeting_date:%Y/%m/%d}"),
+            ("citation_publisher", ARCHIVE),
+            ("citation_public_url", self.url),
+            ("citation_abstract_html_url", self.url),
+            ("citation_technical_report_number", self.public_id),
+        ]
+        return tags
+
+    def json_ld(self) -> str:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Report",
+            "name": self.title,
+            "url": self.url,
+            "identifier": self.public_id,
+            "datePublished": f"{self.meeting_date:%Y-%m-%d}",
+            "author": [{"@type": "Organization", "name": a} for a in self.authors],
+            "publisher": {"@type": "Organization", "name": ARCHIVE},
+            "about": {
+                "@type": "Event",
+                "name": self.title,
+                "startDate": f"{self.meeting_date:%Y-%m-%d}",
+                **({"location": {"@type": "Place", "name": self.place}} if self.place else {}),
+            },
+        }
+        # Escape "<" so a title can never close the script element.
+        return mark_safe(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))

@@ -1,0 +1,233 @@
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import FACET_COLUMNS, Format, Level, Meeting, Participant, Statement, Topic, country_name
+from .search import clean_query
+
+MAX_VALUES = 20
+
+
+class ValuesField(forms.Field):
+    """Several values of one URL parameter (?topic=a&topic=b), each checked against a pattern."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, pattern: str, **kwargs):
+        self.pattern = re.compile(pattern)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_VALUES:
+            raise ValidationError(f"Choose at most {MAX_VALUES} values.")
+        for v in value:
+            if not self.pattern.fullmatch(v):
+                raise ValidationError(f"“{v[:40]}” is not a valid value.")
+
+
+class ValuesFilter(django_filters.Filter):
+    field_class = ValuesField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.lookup_expr == "in" and self.field_name == "year":
+            value = [int(v) for v in value]
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+SLUG = r"[a-z0-9][a-z0-9-]{0,119}"
+ALPHA3 = r"[A-Z]{3}"
+
+
+class ClearedCharFilter(django_filters.CharFilter):
+    field_class = forms.CharField
+
+
+class MeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search")
+    year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d")
+    level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
+    topic = ValuesFilter(field_name="topic_slugs", lookup_expr="overlap", pattern=SLUG)
+    person = ValuesFilter(field_name="principal_slugs", lookup_expr="overlap", pattern=SLUG)
+    issuer = ValuesFilter(field_name="issuers", lookup_expr="overlap", pattern=ALPHA3)
+    country = ValuesFilter(field_name="country", lookup_expr="in", pattern=ALPHA3)
+    format = ValuesFilter(field_name="format", lookup_expr="in", pattern="|".join(Format.values))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        choices=[("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")],
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text, _ = clean_query(value)
+        return queryset.search(text) if text else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or ""
+        if self.search_text and sort in ("", "relevance"):
+            return queryset.order_by("-rank", "-date", "-pk")
+        if sort == "oldest":
+            return queryset.order_by("date", "pk")
+        return queryset.order_by("-date", "-pk")
+
+    @property
+    def search_text(self) -> str:
+        text, _ = clean_query(self.form.cleaned_data.get("q") if self.is_valid() else "")
+        return text
+
+    @property
+    def search_note(self) -> str:
+        return clean_query(self.data.get("q"))[1]
+
+    def queryset_without(self, facet: str):
+        """The queryset with every choice applied except those of one facet."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in (facet, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self) -> list[dict]:
+        """Every facet with its values, labels, counts and whether each is chosen."""
+        counts = self.queryset.facet_counts({name: self.queryset_without(name) for name in FACET_COLUMNS})
+        chosen = {name: self.form.cleaned_data.get(name) or [] for name in FACET_COLUMNS}
+        labels = self._labels(counts, chosen)
+        facets = []
+        for name, title in FACET_TITLES.items():
+            values = dict(counts[name])
+            for value in chosen[name]:
+                values.setdefault(value, 0)
+            rows = [
+                {"value": v, "label": labels[name].get(v, v), "count": n, "chosen": v in chosen[name]}
+                for v, n in values.items()
+            ]
+            rows.sort(key=FACET_ORDER.get(name, lambda r: (-r["count"], r["label"])))
+            facets.append({"name": name, "title": title, "values": rows, "chosen": bool(chosen[name])})
+        return facets
+
+    def chips(self) -> list[dict]:
+        """The choices in force, each with the query string that removes it."""
+        chips = []
+        data = self.data.copy() if hasattr(self.data, "copy") else {}
+        data.pop("page", None)
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, "", []):
+                continue
+            for single in value if isinstance(value, list) else [value]:
+                remaining = data.copy()
+                if isinstance(value, list):
+                    remaining.setlist(name, [v for v in data.getlist(name) if v != single])
+                else:
+                    remaining.pop(name, None)
+                chips.append({"name": name, "label": self._chip_label(name, single), "query": remaining.urlencode()})
+        return chips
+
+    def _chip_label(self, name: str, value) -> str:
+        if name == "q":
+            return f"“{clean_query(value)[0]}”"
+        if name in ("date_from", "date_to"):
+            return ("from " if name == "date_from" else "to ") + value.isoformat()
+        if name == "topic":
+            topic = Topic.objects.filter(slug=value).only("name").first()
+            return topic.name if topic else value
+        if name == "person":
+            person = Participant.objects.filter(slug=value).only("name").first()
+            return person.name if person else value
+        if name in ("issuer", "country"):
+            return ("Issued by " if name == "issuer" else "In ") + country_name(value)
+        if name == "level":
+            return Level(value).label
+        if name == "format":
+            return Format(value).label
+        return str(value)
+
+    def _labels(self, counts, chosen) -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = {name: {} for name in FACET_COLUMNS}
+        labels["level"] = dict(Level.choices)
+        labels["format"] = dict(Format.choices)
+        for name in ("issuer", "country"):
+            labels[name] = {v: country_name(v) for v in set(counts[name]) | set(chosen[name])}
+        labels["topic"] = dict(Topic.objects.values_list("slug", "name"))
+        people = set(counts["person"]) | set(chosen["person"])
+        labels["person"] = dict(Participant.objects.filter(slug__in=people).values_list("slug", "name"))
+        return labels
+
+
+FACET_TITLES = {
+    "year": "Year",
+    "level": "Level",
+    "topic": "Topic",
+    "person": "Principal",
+    "issuer": "Issued by",
+    "country": "Country of meeting",
+    "format": "Format",
+}
+LEVEL_ORDER = {v: i for i, v in enumerate(Level.values)}
+FORMAT_ORDER = {v: i for i, v in enumerate(Format.values)}
+FACET_ORDER = {
+    "year": lambda r: -int(r["value"]),
+    "level": lambda r: LEVEL_ORDER.get(r["value"], 99),
+    "format": lambda r: FORMAT_ORDER.get(r["value"], 99),
+}
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search")
+    speaker = ValuesFilter(field_name="speakers__slug", lookup_expr="in", pattern=SLUG)
+    topic = ValuesFilter(field_name="topics__slug", lookup_expr="in", pattern=SLUG)
+    issuer = ValuesFilter(field_name="readout__issuer", lookup_expr="in", pattern=ALPHA3)
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text, _ = clean_query(value)
+        return queryset.search(text) if text else queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset).distinct()
+        order = ["-readout__meeting__date", "readout_id", "position"]
+        return queryset.order_by("-rank", *order) if self.search_text else queryset.order_by(*order)
+
+    @property
+    def search_text(self) -> str:
+        text, _ = clean_query(self.form.cleaned_data.get("q") if self.is_valid() else "")
+        return text
+
+    def speaker_counts(self) -> list[dict]:
+        """Speakers of the statements that match everything but the speaker choice, with counts."""
+        from django.db.models import Count
+
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != "speaker":
+                queryset = self.filters[name].filter(queryset, value)
+        chosen = self.form.cleaned_data.get("speaker") or []
+        rows = (
+            Participant.objects.filter(statements__in=queryset.order_by().values("pk"))
+            .values("slug", "name")
+            .annotate(n=Count("statements", distinct=True))
+            .order_by("-n", "name")[:30]
+        )
+        return [{"value": r["slug"], "label": r["name"], "count": r["n"], "chosen": r["slug"] in chosen} for r in rows]

@@ -1,0 +1,58 @@
+"""Full-text search: the query users type, the highlights they see.
+
+Queries use PostgreSQL's web-search syntax (websearch_to_tsquery): "quoted phrases",
+``or``, and ``-excluded`` words. Highlights are produced by ts_headline with control
+characters as markers; the text is escaped first and the markers become <mark>, so nothing
+from a readout or a query reaches the page unescaped.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connection
+from django.db.models import F
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 300
+START, STOP = "\x02", "\x03"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_query(raw: str | None) -> tuple[str, str]:
+    """The query to run and a note for the reader when it had to be changed."""
+    text = CONTROL.sub(" ", raw or "").strip()
+    note = ""
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
+        note = f"Your search was longer than {MAX_QUERY_LENGTH} characters and was shortened."
+    return text, note
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
+def has_lexemes(text: str) -> bool:
+    """Whether the query has any word PostgreSQL can look for (not only punctuation or stop words)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text <> ''", [CONFIG, text])
+        return cursor.fetchone()[0]
+
+
+def headline(field: str, text: str, *, whole: bool = False) -> SearchHeadline:
+    options = {"start_sel": START, "stop_sel": STOP, "highlight_all": whole}
+    if not whole:
+        options.update(max_words=45, min_words=20, max_fragments=2, fragment_delimiter=" … ")
+    return SearchHeadline(F(field), search_query(text), config=CONFIG, **options)
+
+
+def render_marked(text: str) -> SafeString:
+    """Escape a headline and turn its markers into <mark> elements."""
+    escaped = escape(text.replace(START, "\x10").replace(STOP, "\x11"))
+    html = escaped.replace("\x10", "<mark>").replace("\x11", "</mark>")
+    # A fragment may open a mark it does not close (ts_headline never does, but be sure).
+    if html.count("<mark>") != html.count("</mark>"):
+        html = escape(text.replace(START, "").replace(STOP, ""))
+    return mark_safe(html)  # noqa: S308 - escaped above
