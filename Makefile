@@ -36,6 +36,8 @@ run: setup
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
+	  echo "== Note: no Chromium found, so the browser tests will be skipped. Install Debian's chromium (apt-get install chromium) to run them."
 	@echo "== Running the test suite"
 	@$(PY) -m pytest
 

@@ -32,9 +32,38 @@ def _bibtex_escape(text: str) -> str:
 
 
 GENERIC_WORDS = {
-    "meeting", "meetings", "talk", "talks", "telephone", "summit", "summary", "overview", "outcome", "held",
-    "meets", "with", "counterpart", "conversation", "foreign", "minister", "ministers", "ministers'",
-    "ministerial", "the", "of", "and", "on", "his", "her", "a", "an", "to", "in", "for", "has", "holds",
+    "meeting",
+    "meetings",
+    "talk",
+    "talks",
+    "telephone",
+    "summit",
+    "summary",
+    "overview",
+    "outcome",
+    "held",
+    "meets",
+    "with",
+    "counterpart",
+    "conversation",
+    "foreign",
+    "minister",
+    "ministers",
+    "ministers'",
+    "ministerial",
+    "the",
+    "of",
+    "and",
+    "on",
+    "his",
+    "her",
+    "a",
+    "an",
+    "to",
+    "in",
+    "for",
+    "has",
+    "holds",
 }
 
 
@@ -58,12 +87,16 @@ class Citation:
     statement_label: str = ""
 
     @classmethod
-    def for_meeting(cls, meeting: Meeting, request, *, accessed: date, statement: Statement | None = None) -> "Citation":
+    def for_meeting(
+        cls, meeting: Meeting, request, *, accessed: date, statement: Statement | None = None
+    ) -> "Citation":
         url = request.build_absolute_uri(meeting.get_absolute_url())
         label = ""
         if statement is not None:
             url += f"#{statement.anchor}"
-            label = f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            label = (
+                f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            )
             if statement.readout.issuer:
                 label += f" of the {country_name(statement.readout.issuer)} readout"
         authors = [issuer_author(code) for code in (meeting.issuers or [])] or [ARCHIVE]
@@ -80,14 +113,20 @@ class Citation:
 
     @property
     def file_stem(self) -> str:
-        return f"readout-{self.public_id}" + ("-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else "")
+        return f"readout-{self.public_id}" + (
+            "-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else ""
+        )
 
     @property
     def key(self) -> str:
         return f"readout{self.meeting_date:%Y%m%d}{self.public_id}"
 
     def _authors_text(self, joiner: str = " and ") -> str:
-        return joiner.join(self.authors) if len(self.authors) <= 2 else ", ".join(self.authors[:-1]) + ", and " + self.authors[-1]
+        return (
+            joiner.join(self.authors)
+            if len(self.authors) <= 2
+            else ", ".join(self.authors[:-1]) + ", and " + self.authors[-1]
+        )
 
     def chicago(self) -> str:
         part = f", {self.statement_label}" if self.statement_label else ""
@@ -141,7 +180,10 @@ class Citation:
         if self.place:
             lines.append(("CY", self.place))
         lines.append(("ER", ""))
-        return "\r\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\r\n"
+        return (
+            "\r\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines)
+            + "\r\n"
+        )
 
     def csl_json(self) -> list[dict]:
         item = {

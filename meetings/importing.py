@@ -204,7 +204,15 @@ def _drop_if_empty(meeting: Meeting) -> None:
 def unique_slugs(names: list[str]) -> list[str]:
     """Slugs for new participants that no participant has yet: "kim-min-su", "kim-min-su-2"."""
     wanted = [slugify(n)[:110] or "person" for n in names]
-    taken = set(Participant.objects.filter(slug__regex=r"^(%s)(-[0-9]+)?$" % "|".join(map(re.escape, set(wanted)))).values_list("slug", flat=True)) if wanted else set()
+    taken = (
+        set(
+            Participant.objects.filter(
+                slug__regex=r"^(%s)(-[0-9]+)?$" % "|".join(map(re.escape, set(wanted)))
+            ).values_list("slug", flat=True)
+        )
+        if wanted
+        else set()
+    )
     out = []
     for base in wanted:
         slug, n = base, 1

@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.contrib.postgres.fields import ArrayField
@@ -151,9 +152,7 @@ class Meeting(models.Model):
     topics = models.ManyToManyField("Topic", blank=True, related_name="meetings")
     # Derived from the readouts, attendances and topics by refresh_derived(), so that filtering,
     # facet counts and search are single-table lookups on indexed columns.
-    year = models.GeneratedField(
-        expression=ExtractYear("date"), output_field=models.IntegerField(), db_persist=True
-    )
+    year = models.GeneratedField(expression=ExtractYear("date"), output_field=models.IntegerField(), db_persist=True)
     issuers = ArrayField(models.CharField(max_length=3), default=list, blank=True, editable=False)
     principal_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True, editable=False)
     topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
@@ -198,7 +197,8 @@ class Meeting(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(f"{self.date:%Y-%m-%d} {self.title}")[:80] or "meeting"
+        words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date:%Y-%m-%d} {self.title}")
+        return slugify(words)[:80].strip("-") or "meeting"
 
     @property
     def place(self) -> str:

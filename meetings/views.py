@@ -127,9 +127,12 @@ class MeetingDetailView(DetailView):
             statements = statements.annotate(hl=headline("text", text, whole=True), matched=Q(search_vector=query))
         meetings = Meeting.objects.prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
-            Prefetch("readouts", queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
-                Prefetch("statements", queryset=statements)
-            )),
+            Prefetch(
+                "readouts",
+                queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
+                    Prefetch("statements", queryset=statements)
+                ),
+            ),
             "topics",
         )
         try:
@@ -160,9 +163,9 @@ class MeetingDetailView(DetailView):
             matches=matches,
             sides=meeting.sides(),
             citation=citations.Citation.for_meeting(meeting, self.request, accessed=timezone.localdate()),
-            other_meetings_on_day=Meeting.objects.filter(date=meeting.date).exclude(pk=meeting.pk).only(
-                "public_id", "title", "date"
-            )[:5],
+            other_meetings_on_day=Meeting.objects.filter(date=meeting.date)
+            .exclude(pk=meeting.pk)
+            .only("public_id", "title", "date")[:5],
         )
         return context
 
@@ -177,7 +180,9 @@ class CitationDownloadView(View):
         if ref:
             readout_id, _, position = ref.partition("-")
             if not (readout_id.isdigit() and position.isdigit()):
-                return HttpResponse("The statement reference must look like 12-3.", status=400, content_type="text/plain")
+                return HttpResponse(
+                    "The statement reference must look like 12-3.", status=400, content_type="text/plain"
+                )
             statement = get_object_or_404(
                 Statement, readout__meeting=meeting, readout_id=int(readout_id), position=int(position)
             )
@@ -188,7 +193,9 @@ class CitationDownloadView(View):
         elif fmt == "ris":
             response = HttpResponse(citation.ris(), content_type="application/x-research-info-systems; charset=utf-8")
         else:
-            response = JsonResponse(citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response = JsonResponse(
+                citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
+            )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
 
@@ -208,7 +215,9 @@ class ParticipantDetailView(DetailView):
             .distinct("meeting__date", "meeting_id")[:200]
         )
         context["statements"] = (
-            Statement.objects.filter(speakers=person).with_related().order_by("-readout__meeting__date", "position")[:50]
+            Statement.objects.filter(speakers=person)
+            .with_related()
+            .order_by("-readout__meeting__date", "position")[:50]
         )
         context["statement_count"] = Statement.objects.filter(speakers=person).count()
         return context
@@ -233,6 +242,8 @@ class TopicDetailView(DetailView):
             by_year=by_year,
             meeting_count=sum(row["n"] for row in by_year),
             meetings=meetings.with_related().order_by("-date")[:20],
-            statements=Statement.objects.filter(topics=topic).with_related().order_by("-readout__meeting__date", "position")[:20],
+            statements=Statement.objects.filter(topics=topic)
+            .with_related()
+            .order_by("-readout__meeting__date", "position")[:20],
         )
         return context

@@ -1,0 +1,242 @@
+"""The researcher's pages through the test client, on the seed readouts."""
+
+import re
+
+import pytest
+
+from meetings.models import Meeting, Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def facet(response, name):
+    """{value: (count, chosen)} of one facet on a list page."""
+    for f in response.context["facets"]:
+        if f["name"] == name:
+            return {v["value"]: (v["count"], v["chosen"]) for v in f["values"]}
+    raise AssertionError(name)
+
+
+def titles(response):
+    return [(m.date.isoformat(), m.title) for m in response.context["object_list"]]
+
+
+def test_home_lists_meetings_newest_first_with_facet_counts(client, seeds):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert [d for d, _ in titles(response)] == ["2018-03-17", "2017-12-19", "2017-09-07", "2016-09-18", "2012-04-07"]
+    assert facet(response, "year") == {"2018": (1, False), "2017": (2, False), "2016": (1, False), "2012": (1, False)}
+    assert facet(response, "level") == {"summit": (1, False), "foreign-ministers": (4, False)}
+    assert facet(response, "issuer") == {"JPN": (4, False), "KOR": (1, False)}
+    assert facet(response, "country") == {"CHN": (1, False), "JPN": (1, False), "RUS": (1, False), "USA": (1, False)}
+    assert facet(response, "format") == {"in-person": (5, False)}
+    assert facet(response, "person")["taro-kono"] == (2, False)
+    assert facet(response, "topic")["abductions"] == (3, False)
+
+
+def test_facet_counts_are_disjunctive(client, seeds):
+    response = client.get("/?level=summit")
+    assert [d for d, _ in titles(response)] == ["2017-09-07"]
+    # The chosen facet still counts its other values; the others count within the choice.
+    assert facet(response, "level") == {"summit": (1, True), "foreign-ministers": (4, False)}
+    assert facet(response, "year") == {"2017": (1, False)}
+    assert facet(response, "person") == {"shinzo-abe": (1, False), "moon-jae-in": (1, False)}
+
+
+def test_several_values_of_one_facet_are_or_and_facets_are_and(client, seeds):
+    response = client.get("/?year=2017&year=2012")
+    assert [d for d, _ in titles(response)] == ["2017-12-19", "2017-09-07", "2012-04-07"]
+    response = client.get("/?year=2017&year=2012&level=foreign-ministers")
+    assert [d for d, _ in titles(response)] == ["2017-12-19", "2012-04-07"]
+    assert facet(response, "level") == {"summit": (1, False), "foreign-ministers": (2, True)}
+    assert facet(response, "year") == {"2018": (1, False), "2017": (1, True), "2016": (1, False), "2012": (1, True)}
+
+
+def test_date_range_and_oldest_first(client, seeds):
+    response = client.get("/?date_from=2016-01-01&date_to=2017-12-31&sort=oldest")
+    assert [d for d, _ in titles(response)] == ["2016-09-18", "2017-09-07", "2017-12-19"]
+
+
+def test_chips_remove_one_choice_each(client, seeds):
+    response = client.get("/?level=summit&year=2017")
+    chips = {c["label"]: c["query"] for c in response.context["chips"]}
+    assert chips == {"2017": "level=summit", "Summit": "year=2017"}
+
+
+@pytest.mark.parametrize(
+    ("query", "dates"),
+    [
+        ("abductions", ["2018-03-17", "2016-09-18", "2012-04-07"]),
+        ('"comfort women"', ["2017-12-19", "2017-09-07", "2012-04-07"]),
+        ("Kono", ["2018-03-17", "2017-12-19"]),
+        ("UNSC", ["2017-09-07", "2016-09-18"]),
+        ("Takeshima", ["2012-04-07"]),
+        ("abductions -Kono", ["2016-09-18", "2012-04-07"]),
+        ("Takeshima or Vladivostok", ["2017-12-19", "2017-09-07", "2012-04-07"]),
+        ('"Seo Hoon"', ["2018-03-17"]),
+    ],
+)
+def test_search_finds_meetings(client, seeds, query, dates):
+    response = client.get("/", {"q": query, "sort": "newest"})
+    assert response.status_code == 200
+    assert [d for d, _ in titles(response)] == dates
+
+
+def test_search_results_highlight_the_matching_words(client, seeds):
+    response = client.get("/", {"q": '"comfort women"'})
+    html = response.content.decode()
+    assert "<mark>comfort</mark> <mark>women</mark>" in html
+    kyoto = Meeting.objects.get(date="2012-04-07")
+    hit = next(m for m in response.context["object_list"] if m.pk == kyoto.pk).highlights[0]
+    assert hit["number"] == "2 (3)"
+
+
+def test_highlight_follows_onto_the_meeting_page(client, seeds):
+    meeting = Meeting.objects.get(date="2018-03-17")
+    response = client.get(meeting.get_absolute_url(), {"q": "abductions"})
+    assert response.status_code == 200
+    assert response.context["matches"] == 2
+    assert response.content.decode().count("<mark>abductions</mark>") == 3
+
+
+def test_search_with_facets_applies_both(client, seeds):
+    response = client.get("/", {"q": "abductions", "year": "2016"})
+    assert [d for d, _ in titles(response)] == ["2016-09-18"]
+    assert facet(response, "year") == {"2018": (1, False), "2016": (1, True), "2012": (1, False)}
+
+
+def test_statements_view_answers_what_kono_said_about_abductions(client, seeds):
+    response = client.get("/statements/", {"q": "abductions", "speaker": "taro-kono"})
+    assert response.status_code == 200
+    statements = list(response.context["object_list"])
+    assert [(s.readout.meeting.date.isoformat(), s.number) for s in statements] == [
+        ("2018-03-17", "2"),
+        ("2018-03-17", "3"),
+    ]
+    speakers = {v["value"]: v["count"] for v in response.context["speakers"]}
+    assert speakers["taro-kono"] == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 10_000},
+        {"q": "!!!...???"},
+        {"q": '"unbalanced quote'},
+        {"q": "'; DROP TABLE meetings_meeting; --"},
+        {"q": "<script>alert(1)</script>"},
+        {"q": "(((("},
+        {"topic": "no-such-topic"},
+        {"person": "nobody-at-all"},
+        {"q": "the"},
+    ],
+)
+def test_odd_queries_give_a_page_never_a_500(client, seeds, params):
+    response = client.get("/", params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    statements = client.get("/statements/", params)
+    assert statements.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "abc"}, "“abc” is not a valid value."),
+        ({"date_from": "2020-02-31"}, "Enter a valid date."),
+        ({"level": "<b>emperor</b>"}, "“&lt;b&gt;emperor&lt;/b&gt;” is not a valid value."),
+        ({"q": "bad\x00byte"}, "Null characters are not allowed."),
+        ({"sort": "sideways"}, "Select a valid choice. sideways is not one of the available choices."),
+    ],
+)
+def test_malformed_parameters_answer_400_with_a_message(client, seeds, params, message):
+    response = client.get("/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_too_long_search_is_shortened_with_a_note(client, seeds):
+    response = client.get("/", {"q": "abductions " * 100})
+    assert response.status_code == 200
+    assert "Your search was longer than 300 characters and was shortened." in response.content.decode()
+
+
+def test_unknown_meeting_gives_a_helpful_404(client, seeds):
+    response = client.get("/meetings/nosuchid/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "No meeting has the identifier “nosuchid”." in html
+    assert 'role="search"' in html
+
+
+def test_wrong_or_missing_slug_redirects_permanently(client, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    for url in (f"/meetings/{meeting.public_id}/", f"/meetings/{meeting.public_id}/an-old-title/"):
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == f"/meetings/{meeting.public_id}/2017-09-07-japan-rok-summit-meeting/"
+
+
+def test_permalink_survives_a_curators_title_change(client, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    old = meeting.get_absolute_url()
+    meeting.title = "Abe–Moon Summit in Vladivostok"
+    meeting.save()
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == f"/meetings/{meeting.public_id}/2017-09-07-abe-moon-summit-in-vladivostok/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_meeting_page_shows_sides_statements_and_readout(client, seeds):
+    meeting = Meeting.objects.get(date="2016-09-18")
+    response = client.get(meeting.get_absolute_url())
+    html = response.content.decode()
+    sides = [(side["name"], [a.participant.name for a in side["attendances"]]) for side in response.context["sides"]]
+    assert sides == [
+        ("Japan", ["Fumio Kishida", "Koro Bessho", "Kenji Kanasugi"]),
+        ("Republic of Korea", ["Yun Byung-se", "Oh Joon", "Kim Hong-kyun"]),
+    ]
+    readout = meeting.readouts.get()
+    assert f'id="r{readout.pk}-2"' in html
+    assert "Occasion" in html and "During his visit to New York" in html
+    assert "about 45 minutes" in html
+
+
+def test_meeting_page_head_has_highwire_and_json_ld(client, seeds):
+    meeting = Meeting.objects.get(date="2012-04-07")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert '<meta name="citation_title" content="Japan-ROK Foreign Ministers&#x27; Meeting (Overview)">' in html
+    assert '<meta name="citation_author" content="Ministry of Foreign Affairs of Japan">' in html
+    assert '<meta name="citation_date" content="2012/04/07">' in html
+    assert '"@type": "Report"' in html
+
+
+def test_participant_and_topic_pages(client, seeds):
+    kono = Participant.objects.get(slug="taro-kono")
+    response = client.get(kono.get_absolute_url())
+    assert response.status_code == 200
+    assert [a.meeting.date.isoformat() for a in response.context["attendances"]] == ["2018-03-17", "2017-12-19"]
+    assert response.context["statement_count"] == 15
+    response = client.get("/topics/abductions/")
+    assert [(r["year"], r["n"]) for r in response.context["by_year"]] == [(2012, 1), (2016, 1), (2018, 1)]
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/?q=abductions&level=foreign-ministers", "/statements/?q=Kono&speaker=taro-kono"]
+)
+def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries, url):
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_meeting_page_uses_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries):
+    meeting = Meeting.objects.get(date="2017-12-19")
+    with django_assert_max_num_queries(12):
+        assert client.get(meeting.get_absolute_url(), {"q": "Kono"}).status_code == 200
+
+
+def test_statement_anchor_is_stable_across_reimport(client, seeds, tmp_path):
+    meeting = Meeting.objects.get(date="2018-03-17")
+    readout = meeting.readouts.get()
+    assert re.search(rf'id="r{readout.pk}-3"', client.get(meeting.get_absolute_url()).content.decode())
