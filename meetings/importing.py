@@ -2,7 +2,6 @@
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -204,15 +203,11 @@ def _drop_if_empty(meeting: Meeting) -> None:
 def unique_slugs(names: list[str]) -> list[str]:
     """Slugs for new participants that no participant has yet: "kim-min-su", "kim-min-su-2"."""
     wanted = [slugify(n)[:110] or "person" for n in names]
-    taken = (
-        set(
-            Participant.objects.filter(
-                slug__regex=r"^(%s)(-[0-9]+)?$" % "|".join(map(re.escape, set(wanted)))
-            ).values_list("slug", flat=True)
-        )
-        if wanted
-        else set()
-    )
+    taken: set[str] = set()
+    if wanted:
+        # Slugs hold only [a-z0-9-], so they go into the pattern as they are.
+        pattern = r"^({})(-[0-9]+)?$".format("|".join(sorted(set(wanted))))
+        taken = set(Participant.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
     out = []
     for base in wanted:
         slug, n = base, 1
