@@ -152,9 +152,13 @@ class MeetingDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.object
+        accessed = timezone.localdate()
         matches = 0
         for readout in meeting.readouts.all():
             for statement in readout.statements.all():
+                statement.chicago = citations.Citation.for_meeting(
+                    meeting, self.request, accessed=accessed, statement=statement
+                ).chicago()
                 if getattr(statement, "matched", False):
                     statement.snippet = render_marked(statement.hl)
                     matches += 1
@@ -162,7 +166,7 @@ class MeetingDetailView(DetailView):
             search_text=self.search_text,
             matches=matches,
             sides=meeting.sides(),
-            citation=citations.Citation.for_meeting(meeting, self.request, accessed=timezone.localdate()),
+            citation=citations.Citation.for_meeting(meeting, self.request, accessed=accessed),
             other_meetings_on_day=Meeting.objects.filter(date=meeting.date)
             .exclude(pk=meeting.pk)
             .only("public_id", "title", "date")[:5],
