@@ -31,7 +31,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	@echo "== Importing the seed readouts from fixtures/readouts"
-	@$(PY) manage.py import_readouts fixtures/readouts
+	@$(PY) manage.py import_readouts --publish fixtures/readouts
 	@echo "== Serving http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 

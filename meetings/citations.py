@@ -85,21 +85,36 @@ class Citation:
     public_id: str
     place: str
     statement_label: str = ""
+    version: int | None = None
+
+    @property
+    def record(self) -> str:
+        return f"record {self.public_id}" + (f", version {self.version}" if self.version else "")
 
     @classmethod
     def for_meeting(
-        cls, meeting: Meeting, request, *, accessed: date, statement: Statement | None = None
+        cls,
+        meeting: Meeting,
+        request,
+        *,
+        accessed: date,
+        statement: Statement | None = None,
+        issuer: str = "",
+        issuers: list[str] | None = None,
+        version: int | None = None,
     ) -> "Citation":
-        url = request.build_absolute_uri(meeting.get_absolute_url())
+        """The citation of a meeting, or of one statement in it; with a version, its permalink."""
+        path = meeting.get_absolute_url() + (f"v/{version}/" if version else "")
+        url = request.build_absolute_uri(path)
         label = ""
         if statement is not None:
             url += f"#{statement.anchor}"
-            label = (
-                f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
-            )
-            if statement.readout.issuer:
-                label += f" of the {country_name(statement.readout.issuer)} readout"
-        authors = [issuer_author(code) for code in (meeting.issuers or [])] or [ARCHIVE]
+            label = f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            issuer = issuer or statement.readout.issuer
+            if issuer:
+                label += f" of the {country_name(issuer)} readout"
+        codes = issuers if issuers is not None else meeting.issuers
+        authors = [issuer_author(code) for code in (codes or [])] or [ARCHIVE]
         return cls(
             title=meeting.title,
             authors=authors,
@@ -109,11 +124,12 @@ class Citation:
             public_id=meeting.public_id,
             place=meeting.place,
             statement_label=label,
+            version=version,
         )
 
     @property
     def file_stem(self) -> str:
-        return f"readout-{self.public_id}" + (
+        return f"readout-{self.public_id}" + (f"-v{self.version}" if self.version else "") + (
             "-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else ""
         )
 
@@ -132,7 +148,7 @@ class Citation:
         part = f", {self.statement_label}" if self.statement_label else ""
         return (
             f"{self._authors_text()}. “{self.title}{part}.” {_long_date(self.meeting_date)}. "
-            f"{ARCHIVE}, record {self.public_id}. Accessed {_long_date(self.accessed)}. {self.url}."
+            f"{ARCHIVE}, {self.record}. Accessed {_long_date(self.accessed)}. {self.url}."
         )
 
     def apa(self) -> str:
@@ -140,7 +156,7 @@ class Citation:
         part = f" ({self.statement_label})" if self.statement_label else ""
         return (
             f"{authors}. ({self.meeting_date.year}, {self.meeting_date:%B} {self.meeting_date.day}). "
-            f"{_sentence_case(self.title)}{part} [Meeting readout]. {ARCHIVE}. "
+            f"{_sentence_case(self.title)}{part} [Meeting readout{', version ' + str(self.version) if self.version else ''}]. {ARCHIVE}. "
             f"Retrieved {_long_date(self.accessed)}, from {self.url}"
         )
 
@@ -159,7 +175,7 @@ class Citation:
             ("howpublished", ARCHIVE),
             ("url", self.url),
             ("urldate", f"{self.accessed:%Y-%m-%d}"),
-            ("note", f"Meeting readout, record {self.public_id}" + (f", {self.place}" if self.place else "")),
+            ("note", f"Meeting readout, {self.record}" + (f", {self.place}" if self.place else "")),
         ]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{self.key},\n{body}\n}}\n"
@@ -176,6 +192,7 @@ class Citation:
             ("Y2", f"{self.accessed:%Y/%m/%d}"),
             ("M3", "Meeting readout"),
             ("ID", self.public_id),
+            *([("ET", f"Version {self.version}")] if self.version else []),
         ]
         if self.place:
             lines.append(("CY", self.place))
@@ -197,6 +214,7 @@ class Citation:
             "container-title": ARCHIVE,
             "URL": self.url,
             "number": self.public_id,
+            **({"version": str(self.version)} if self.version else {}),
         }
         if self.place:
             item["event-place"] = self.place
@@ -212,6 +230,7 @@ class Citation:
             ("citation_public_url", self.url),
             ("citation_abstract_html_url", self.url),
             ("citation_technical_report_number", self.public_id),
+            *([("citation_version", str(self.version))] if self.version else []),
         ]
         return tags
 

@@ -207,7 +207,7 @@ class StatementFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset).distinct()
-        order = ["-readout__meeting__date", "readout_id", "position"]
+        order = ["-meeting__date", "readout_id", "position"]
         return queryset.order_by("-rank", *order) if self.search_text else queryset.order_by(*order)
 
     @property

@@ -2,14 +2,17 @@
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import reversion
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Attendance, Meeting, Participant, Readout, Statement, Topic
+from .models import Attendance, Meeting, Participant, Readout, Statement, Status, Topic
 from .readouts import ParsedReadout, name_key
 
 logger = logging.getLogger(__name__)
@@ -24,6 +27,7 @@ class WriteResult:
     outcome: str  # "created", "updated", "unchanged"
     readout: Readout
     meeting: Meeting
+    conflicts: list[str] = field(default_factory=list)
 
 
 def topic_vocabulary() -> dict[str, list[str]]:
@@ -55,24 +59,40 @@ def check_importable(parsed: ParsedReadout) -> None:
 
 
 @transaction.atomic
-def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteResult:
-    """Create or update the readout parsed from one file, with its meeting, people and statements."""
+def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: bool = False) -> WriteResult:
+    """Create or update the readout parsed from one file, with its meeting, people and statements.
+
+    A re-import never moves a readout to another meeting (its permalink would change), never
+    overwrites what a curator corrected, and lists what it could not apply as conflicts,
+    which also flag the meeting for review. Inside a reversion revision the meeting, as it
+    stands afterwards, is added to it.
+    """
     check_importable(parsed)
     existing = Readout.objects.select_for_update().filter(file_name=file_name).select_related("meeting").first()
     if existing and existing.content_hash == parsed.content_hash:
         return WriteResult("unchanged", existing, existing.meeting)
 
+    conflicts: list[str] = []
     key = pair_key(parsed)
-    meeting = Meeting.objects.filter(pair_key=key).order_by("pk").first()
-    if meeting is None and existing and existing.meeting.pair_key == key:
-        meeting = existing.meeting
-    if meeting is None:
-        meeting = Meeting(pair_key=key)
-    _fill_meeting(meeting, parsed)
+    if existing:
+        meeting = Meeting.objects.select_for_update().get(pk=existing.meeting_id)
+        if meeting.pair_key != key:
+            conflicts.append(
+                f"the changed text gives another date or other principals ({key}); the readout stays with its meeting"
+            )
+    else:
+        meeting = Meeting.objects.select_for_update().filter(pair_key=key).order_by("pk").first()
+    created_meeting = meeting is None
+    if created_meeting:
+        meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
+    # The meeting's first readout sets its fields; a later one only fills what is missing.
+    primary = created_meeting or (existing is not None and not meeting.readouts.filter(pk__lt=existing.pk).exists())
+    conflicts += _fill_meeting(meeting, parsed, primary=primary)
+    if publish and meeting.status in (Status.DRAFT, Status.REVIEW):
+        meeting.status = Status.PUBLISHED
     meeting.save()
 
     readout = existing or Readout(file_name=file_name)
-    old_meeting = existing.meeting if existing else None
     readout.meeting = meeting
     readout.issuer = parsed.issuer
     readout.title = parsed.title[:300]
@@ -84,11 +104,11 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteR
     readout.imported_at = timezone.now()
     readout.problems = parsed.problems
     readout.save()
-    if existing:
-        readout.statements.all().delete()
-        readout.attendances.all().delete()
 
-    people = _participants(parsed)
+    curated_statements = existing is not None and readout.statements.filter(curated=True).exists()
+    if existing:
+        readout.attendances.all().delete()
+    people, new_people = _participants(parsed)
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -102,11 +122,39 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteR
             for p in parsed.participants
         ]
     )
+    if curated_statements:
+        conflicts.append(
+            f"a curator edited this readout's statements; the {len(parsed.statements)} statements of the changed "
+            "text were not applied (the new text is kept as the readout's original)"
+        )
+    else:
+        if existing:
+            readout.statements.all().delete()
+        _create_statements(meeting, readout, parsed, people)
+    refresh_meeting_topics(meeting)
+    meeting.refresh_derived()
+
+    notes = [f"{file_name}: {p}" for p in parsed.problems]
+    notes += [f"{file_name}: new participant {name}" for name in new_people]
+    notes += [f"{file_name}: {c}" for c in conflicts]
+    if notes:
+        meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
+        meeting.needs_review = True
+    meeting.save(update_fields=["review_notes", "needs_review", "modified"])
+    Meeting.objects.filter(pk=meeting.pk).update(lock_version=F("lock_version") + 1)
+    if reversion.is_active():
+        reversion.add_to_revision(meeting)
+    outcome = "updated" if existing else "created"
+    return WriteResult(outcome, readout, meeting, conflicts)
+
+
+def _create_statements(meeting: Meeting, readout: Readout, parsed: ParsedReadout, people: dict[str, Participant]) -> None:
     topics = {t.slug: t for t in Topic.objects.all()}
     statements = Statement.objects.bulk_create(
         [
             Statement(
                 readout=readout,
+                meeting=meeting,
                 position=s.position,
                 number=s.number[:40],
                 heading=s.heading[:300],
@@ -133,35 +181,43 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str) -> WriteR
             if slug in topics
         ]
     )
-    refresh_meeting_topics(meeting)
-    meeting.refresh_derived()
-    if old_meeting and old_meeting.pk != meeting.pk:
-        _drop_if_empty(old_meeting)
-    return WriteResult("updated" if existing else "created", readout, meeting)
 
 
-def _fill_meeting(meeting: Meeting, parsed: ParsedReadout) -> None:
-    """Fill what the meeting lacks; a second government's readout does not overwrite the first's."""
-    new = meeting.pk is None
-    meeting.date = parsed.meeting_date
-    if new or not meeting.title:
-        meeting.title = parsed.title[:300] or "Meeting"
-    if new or meeting.level == "other":
-        meeting.level = parsed.level
-    if new:
-        meeting.format = parsed.format
-    for field, value in (
-        ("city", parsed.city),
-        ("country", parsed.country),
-        ("occasion", parsed.occasion[:255]),
-        ("start_time", parsed.start_time),
-        ("duration_minutes", parsed.duration_minutes),
-    ):
-        if value and not getattr(meeting, field):
-            setattr(meeting, field, value)
+def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> list[str]:
+    """Set the meeting's fields from a readout; return what could not be applied.
+
+    A new meeting takes everything. An existing one keeps what a curator edited (each
+    difference is a conflict), and a second government's readout only fills what is empty.
+    """
+    values = {
+        "date": parsed.meeting_date,
+        "title": parsed.title[:300] or "Meeting",
+        "level": parsed.level,
+        "format": parsed.format,
+        "city": parsed.city,
+        "country": parsed.country,
+        "occasion": parsed.occasion[:255],
+        "start_time": parsed.start_time,
+        "duration_minutes": parsed.duration_minutes,
+    }
+    if meeting.pk is None:
+        for name, value in values.items():
+            setattr(meeting, name, value if value is not None else getattr(meeting, name))
+        return []
+    conflicts = []
+    for name, value in values.items():
+        current = getattr(meeting, name)
+        if name in meeting.curated_fields:
+            if value not in (None, "") and value != current:
+                conflicts.append(f"{name} stays {current!s} as a curator set it; the readout says {value!s}")
+            continue
+        if value not in (None, "") and (primary or current in (None, "", "other")):
+            setattr(meeting, name, value)
+    return conflicts
 
 
-def _participants(parsed: ParsedReadout) -> dict[str, Participant]:
+def _participants(parsed: ParsedReadout) -> tuple[dict[str, Participant], list[str]]:
+    """The archive's participants for a readout's people, creating those not seen before."""
     keys = {name_key(p.name): p for p in parsed.participants}
     found = {p.name_key: p for p in Participant.objects.filter(name_key__in=keys)}
     new = [(key, p) for key, p in keys.items() if key not in found]
@@ -180,24 +236,16 @@ def _participants(parsed: ParsedReadout) -> dict[str, Participant]:
             person.variants = variants
             person.country = person.country or p.country
             person.save(update_fields=["variants", "country"])
-    return found
+    return found, [p.name for p in missing]
 
 
 def refresh_meeting_topics(meeting: Meeting) -> None:
     topic_ids = (
-        Statement.topics.through.objects.filter(statement__readout__meeting=meeting)
+        Statement.topics.through.objects.filter(statement__meeting=meeting)
         .values_list("topic_id", flat=True)
         .distinct()
     )
     meeting.topics.set(list(topic_ids))
-
-
-def _drop_if_empty(meeting: Meeting) -> None:
-    if meeting.readouts.exists():
-        refresh_meeting_topics(meeting)
-        meeting.refresh_derived()
-    else:
-        meeting.delete()
 
 
 def unique_slugs(names: list[str]) -> list[str]:

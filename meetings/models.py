@@ -1,6 +1,8 @@
 import re
 import secrets
 
+import reversion
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
@@ -29,6 +31,17 @@ class Format(models.TextChoices):
     IN_PERSON = "in-person", "In person"
     TELEPHONE = "telephone", "Telephone"
     VIDEO = "video", "Video"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Fields of a meeting that a curator may correct; a re-import does not overwrite them.
+CURATABLE_MEETING_FIELDS = ["date", "level", "format", "city", "country", "occasion", "start_time", "duration_minutes", "title"]
 
 
 class Role(models.TextChoices):
@@ -86,7 +99,33 @@ FACET_COLUMNS = {
 }
 
 
+def group_sides(attendances: list["Attendance"], issuers: list[str]) -> list[dict]:
+    """Participants grouped by the country they represented, principals first, each once."""
+    rank = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
+    best: dict[int, Attendance] = {}
+    for a in attendances:
+        current = best.get(a.participant_id)
+        if current is None or rank[a.role] < rank[current.role] or (not current.title and a.title):
+            best[a.participant_id] = a
+    groups: dict[str, list[Attendance]] = {}
+    for a in sorted(best.values(), key=lambda a: (rank[a.role], a.pk)):
+        groups.setdefault(a.country or a.participant.country or "", []).append(a)
+    order = [*sorted(set(issuers)), *sorted(groups)]
+    return [
+        {"country": code, "name": country_name(code) if code else "Side not stated", "attendances": groups[code]}
+        for code in dict.fromkeys(order)
+        if code in groups
+    ]
+
+
 class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """Meetings with a public page: published, or withdrawn (a page that says so)."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
+
     def search(self, text: str):
         """Meetings whose title, people or statements match a web-search query, best first."""
         from .search import search_query
@@ -163,6 +202,15 @@ class Meeting(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, help_text="Shown to readers on the withdrawn meeting's page.")
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_notes = ArrayField(models.TextField(), default=list, blank=True,
+                              help_text="What the importer was unsure of, and what a re-import could not apply.")
+    curated_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True, editable=False,
+                                help_text="Fields a curator changed; re-imports leave them alone.")
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -170,7 +218,13 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date", "title"]
+        permissions = [("publish_meeting", "Can publish and withdraw meetings")]
         constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="meeting_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (~Q(withdrawn_reason="") & Q(withdrawn_at__isnull=False)),
+                name="meeting_withdrawn_has_reason_and_time",
+            ),
             models.CheckConstraint(
                 condition=Q(country="") | Q(country__regex=ISO_ALPHA3), name="meeting_country_alpha3"
             ),
@@ -216,24 +270,6 @@ class Meeting(models.Model):
     def principals(self) -> list["Participant"]:
         return self.people(Role.PRINCIPAL)
 
-    def sides(self) -> list[dict]:
-        """Participants grouped by the country they represented, principals first."""
-        rank = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
-        best: dict[int, Attendance] = {}
-        for a in self.attendances.all():
-            current = best.get(a.participant_id)
-            if current is None or rank[a.role] < rank[current.role] or (not current.title and a.title):
-                best[a.participant_id] = a
-        groups: dict[str, list[Attendance]] = {}
-        for a in sorted(best.values(), key=lambda a: (rank[a.role], a.pk)):
-            groups.setdefault(a.country or a.participant.country or "", []).append(a)
-        order = [*self.issuers, *sorted(groups)]
-        return [
-            {"country": code, "name": country_name(code) if code else "Side not stated", "attendances": groups[code]}
-            for code in dict.fromkeys(order)
-            if code in groups
-        ]
-
     @property
     def issuer_names(self) -> list[str]:
         return [country_name(code) for code in self.issuers]
@@ -241,7 +277,7 @@ class Meeting(models.Model):
     def refresh_derived(self) -> None:
         """Recompute the columns that filtering and search read, from readouts, people and topics."""
         attendances = Attendance.objects.filter(meeting=self).select_related("participant")
-        statements = Statement.objects.filter(readout__meeting=self).order_by("readout_id", "position")
+        statements = Statement.objects.filter(meeting=self).order_by("readout_id", "position")
         names: dict[str, None] = {}
         for a in attendances:
             names.setdefault(a.participant.name)
@@ -311,6 +347,16 @@ class Participant(models.Model):
         return country_name(self.country) if self.country else ""
 
 
+class ParticipantAlias(models.Model):
+    """The address of a participant merged into another: it redirects to the one kept."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self):
+        return f"{self.slug} → {self.participant}"
+
+
 class Attendance(models.Model):
     """A participant's role and title at one meeting, as one readout records it."""
 
@@ -362,16 +408,19 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
 
     def with_related(self):
-        return self.select_related("readout__meeting").prefetch_related("speakers", "topics")
+        return self.select_related("readout", "meeting").prefetch_related("speakers", "topics")
 
 
 class Statement(models.Model):
     readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements",
+                                help_text="The readout's meeting, kept here for filtering and editing inline.")
     position = models.PositiveIntegerField()
     number = models.CharField(max_length=40, blank=True, help_text='As printed: "2", "(3)", "1 (2)"')
     heading = models.CharField(max_length=300, blank=True)
     text = models.TextField()
     joint = models.BooleanField(default=False, help_text='Both sides together: "the two ministers confirmed"')
+    curated = models.BooleanField(default=False, editable=False, help_text="Changed by a curator since import.")
     speakers = models.ManyToManyField(Participant, blank=True, related_name="statements")
     topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
     search_vector = models.GeneratedField(
@@ -404,3 +453,17 @@ class Statement(models.Model):
     @property
     def ref(self) -> str:
         return f"{self.readout_id}-{self.position}"
+
+
+# Version history (django-reversion): a revision of a meeting holds the meeting with its
+# readouts, statements, attendances and their participants, as they were at that moment.
+reversion.register(
+    Meeting,
+    exclude=["search_text", "search_vector", "year", "issuers", "principal_slugs", "topic_slugs", "lock_version"],
+    follow=["readouts", "attendances"],
+)
+reversion.register(Readout, follow=["statements"])
+reversion.register(Statement, exclude=["search_vector"])
+reversion.register(Attendance, follow=["participant"])
+reversion.register(Participant)
+reversion.register(Topic)

@@ -56,3 +56,18 @@ def render_marked(text: str) -> SafeString:
     if html.count("<mark>") != html.count("</mark>"):
         html = escape(text.replace(START, "").replace(STOP, ""))
     return mark_safe(html)  # noqa: S308 - escaped above
+
+
+def highlight_texts(texts: list[str], text: str) -> list[tuple[bool, SafeString]]:
+    """For each text: whether it matches the search, and the whole text with its words marked."""
+    if not texts:
+        return []
+    sql = (
+        "SELECT to_tsvector(%s::regconfig, t) @@ q, ts_headline(%s::regconfig, t, q, %s)"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n), websearch_to_tsquery(%s::regconfig, %s) AS q ORDER BY n"
+    )
+    options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CONFIG, CONFIG, options, texts, CONFIG, text])
+        rows = cursor.fetchall()
+    return [(bool(matched), render_marked(html) if matched else escape(t)) for (matched, html), t in zip(rows, texts, strict=True)]

@@ -9,6 +9,11 @@ urlpatterns = [
     path("statements/", views.StatementListView.as_view(), name="statement-list"),
     path("meetings/<str:public_id>/", views.MeetingDetailView.as_view(), name="meeting-detail-bare"),
     path("meetings/<str:public_id>/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path(
+        "meetings/<str:public_id>/<slug:slug>/v/<int:number>/",
+        views.MeetingDetailView.as_view(),
+        name="meeting-version",
+    ),
     re_path(
         r"^meetings/(?P<public_id>[^/]+)/cite\.(?P<fmt>bib|ris|json)$",
         views.CitationDownloadView.as_view(),

@@ -1,15 +1,16 @@
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
 from . import citations
 from .filters import MeetingFilter, StatementFilter
-from .models import Attendance, Meeting, Participant, Readout, Statement, Topic
-from .search import clean_query, has_lexemes, headline, render_marked, search_query
+from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
+from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
+from .versions import live_view, public_versions, version_view
 
 
 class FilteredListView(FilterView):
@@ -48,7 +49,7 @@ class MeetingListView(FilteredListView):
     template_name = "meetings/meeting_list.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_related()
+        return Meeting.objects.published().with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,13 +69,12 @@ def attach_highlights(meetings, text: str, per_meeting: int = 3) -> None:
     if not meetings:
         return
     rows = (
-        Statement.objects.filter(readout__meeting__in=[m.pk for m in meetings])
+        Statement.objects.filter(meeting__in=[m.pk for m in meetings])
         .search(text)
         .annotate(
             snippet=headline("text", text),
-            meeting_id=F("readout__meeting_id"),
             issuer=F("readout__issuer"),
-            nth=Window(RowNumber(), partition_by=F("readout__meeting_id"), order_by=[F("rank").desc(), F("pk")]),
+            nth=Window(RowNumber(), partition_by=F("meeting_id"), order_by=[F("rank").desc(), F("pk")]),
         )
         .filter(nth__lte=per_meeting)
         .values("meeting_id", "issuer", "number", "position", "readout_id", "snippet")
@@ -92,7 +92,7 @@ class StatementListView(FilteredListView):
     template_name = "meetings/statement_list.html"
 
     def get_queryset(self):
-        return Statement.objects.with_related()
+        return Statement.objects.filter(meeting__status=Status.PUBLISHED).with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,92 +114,126 @@ class StatementListView(FilteredListView):
         return context
 
 
-class MeetingDetailView(DetailView):
-    template_name = "meetings/meeting_detail.html"
-    context_object_name = "meeting"
-
-    def get_object(self, queryset=None):
-        text, _ = clean_query(self.request.GET.get("q"))
-        self.search_text = text
-        statements = Statement.objects.prefetch_related("speakers", "topics").order_by("position")
-        if text:
-            query = search_query(text)
-            statements = statements.annotate(hl=headline("text", text, whole=True), matched=Q(search_vector=query))
-        meetings = Meeting.objects.prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
-            Prefetch(
-                "readouts",
-                queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
-                    Prefetch("statements", queryset=statements)
-                ),
+def load_meeting(public_id: str) -> Meeting:
+    meetings = Meeting.objects.prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
+        Prefetch(
+            "readouts",
+            queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
+                Prefetch("statements", queryset=Statement.objects.prefetch_related("speakers", "topics").order_by("position"))
             ),
-            "topics",
-        )
-        try:
-            return meetings.get(public_id=self.kwargs["public_id"])
-        except Meeting.DoesNotExist as exc:
-            raise Http404(f"No meeting has the identifier “{self.kwargs['public_id'][:40]}”.") from exc
+        ),
+        "topics",
+    )
+    try:
+        return meetings.get(public_id=public_id)
+    except Meeting.DoesNotExist as exc:
+        raise Http404(f"No meeting has the identifier “{public_id[:40]}”.") from exc
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.kwargs.get("slug") != self.object.slug:
-            url = self.object.get_absolute_url()
+
+class MeetingDetailView(View):
+    """A meeting as it stands, or as one of its versions (/v/<n>/); withdrawn ones answer 410."""
+
+    template_name = "meetings/meeting_detail.html"
+
+    def get(self, request, public_id, slug=None, number=None):
+        meeting = load_meeting(public_id)
+        if slug != meeting.slug:
+            url = meeting.get_absolute_url() + (f"v/{number}/" if number else "")
             if request.GET:
                 url += "?" + request.GET.urlencode()
             return HttpResponsePermanentRedirect(url)
-        return self.render_to_response(self.get_context_data(object=self.object))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        meeting = self.object
+        preview = meeting.status in (Status.DRAFT, Status.REVIEW)
+        if preview and not request.user.is_staff:
+            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
+        versions = public_versions(meeting)
         accessed = timezone.localdate()
-        matches = 0
-        for readout in meeting.readouts.all():
-            for statement in readout.statements.all():
-                statement.chicago = citations.Citation.for_meeting(
-                    meeting, self.request, accessed=accessed, statement=statement
+        if meeting.status == Status.WITHDRAWN:
+            citation = citations.Citation.for_meeting(
+                meeting, request, accessed=accessed, version=versions[-1].number if versions else None
+            )
+            context = {"meeting": meeting, "versions": versions, "citation": citation}
+            return render(request, "meetings/meeting_withdrawn.html", context, status=410)
+        if number is not None:
+            if not 1 <= number <= len(versions):
+                raise Http404(f"This meeting has no version {number}; it has {len(versions)}.")
+            view = version_view(meeting, versions[number - 1])
+        else:
+            view = live_view(meeting)
+        current = versions[-1] if versions else None
+        cited = view.version or current
+        text, _ = clean_query(request.GET.get("q"))
+        matches = highlight_statements([s for r in view.readouts for s in r.statements], text) if text else 0
+        cite = citations.Citation.for_meeting
+        for readout in view.readouts:
+            for statement in readout.statements:
+                statement.chicago = cite(
+                    view.meeting, request, accessed=accessed, statement=statement.statement,
+                    issuer=readout.issuer, version=cited.number if cited else None,
                 ).chicago()
-                if getattr(statement, "matched", False):
-                    statement.snippet = render_marked(statement.hl)
-                    matches += 1
-        context.update(
-            search_text=self.search_text,
-            matches=matches,
-            sides=meeting.sides(),
-            citation=citations.Citation.for_meeting(meeting, self.request, accessed=accessed),
-            other_meetings_on_day=Meeting.objects.filter(date=meeting.date)
-            .exclude(pk=meeting.pk)
-            .only("public_id", "title", "date")[:5],
-        )
-        return context
+        context = {
+            "meeting": view.meeting,
+            "view": view,
+            "versions": versions,
+            "current_version": current,
+            "preview": preview,
+            "search_text": text,
+            "matches": matches,
+            "citation": cite(
+                view.meeting, request, accessed=accessed, issuers=view.issuers, version=cited.number if cited else None
+            ),
+        }
+        return render(request, self.template_name, context)
+
+
+def highlight_statements(statements, text: str) -> int:
+    """Mark the words of a search in the statements shown; return how many match. One query."""
+    marked = highlight_texts([s.text for s in statements], text)
+    matches = 0
+    for statement, (matched, html) in zip(statements, marked, strict=True):
+        if matched:
+            statement.snippet = html
+            matches += 1
+    return matches
 
 
 class CitationDownloadView(View):
-    """A meeting's citation, or one statement's, as BibTeX, RIS or CSL-JSON."""
+    """A meeting's citation, or one statement's, as BibTeX, RIS or CSL-JSON; of its latest version
+    unless ?version=n names another."""
 
     def get(self, request, public_id, fmt):
         meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id)
+        if meeting.status in (Status.DRAFT, Status.REVIEW) and not request.user.is_staff:
+            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
+        versions = public_versions(meeting)
+        number = versions[-1].number if versions else None
+        raw_version = request.GET.get("version", "")
+        if raw_version:
+            if not raw_version.isdigit() or not 1 <= int(raw_version) <= len(versions):
+                return HttpResponse(f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain")
+            number = int(raw_version)
         statement = None
         ref = request.GET.get("statement", "")
         if ref:
             readout_id, _, position = ref.partition("-")
             if not (readout_id.isdigit() and position.isdigit()):
-                return HttpResponse(
-                    "The statement reference must look like 12-3.", status=400, content_type="text/plain"
-                )
+                return HttpResponse("The statement reference must look like 12-3.", status=400, content_type="text/plain")
             statement = get_object_or_404(
-                Statement, readout__meeting=meeting, readout_id=int(readout_id), position=int(position)
+                Statement.objects.select_related("readout"),
+                meeting=meeting,
+                readout_id=int(readout_id),
+                position=int(position),
             )
-        citation = citations.Citation.for_meeting(meeting, request, accessed=timezone.localdate(), statement=statement)
+        citation = citations.Citation.for_meeting(
+            meeting, request, accessed=timezone.localdate(), statement=statement, version=number
+        )
         name = citation.file_stem
         if fmt == "bib":
             response = HttpResponse(citation.bibtex(), content_type="application/x-bibtex; charset=utf-8")
         elif fmt == "ris":
             response = HttpResponse(citation.ris(), content_type="application/x-research-info-systems; charset=utf-8")
         else:
-            response = JsonResponse(
-                citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
-            )
+            response = JsonResponse(citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
 
@@ -209,21 +243,26 @@ class ParticipantDetailView(DetailView):
     template_name = "meetings/participant_detail.html"
     context_object_name = "person"
 
+    def get(self, request, *args, **kwargs):
+        if not Participant.objects.filter(slug=kwargs["slug"]).exists():
+            alias = ParticipantAlias.objects.select_related("participant").filter(slug=kwargs["slug"]).first()
+            if alias:  # merged into another participant: their page now
+                return redirect(alias.participant, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
+        published = Status.PUBLISHED
         context["attendances"] = (
-            Attendance.objects.filter(participant=person)
+            Attendance.objects.filter(participant=person, meeting__status=published)
             .select_related("meeting")
             .order_by("-meeting__date", "meeting_id", "role")
             .distinct("meeting__date", "meeting_id")[:200]
         )
-        context["statements"] = (
-            Statement.objects.filter(speakers=person)
-            .with_related()
-            .order_by("-readout__meeting__date", "position")[:50]
-        )
-        context["statement_count"] = Statement.objects.filter(speakers=person).count()
+        statements = Statement.objects.filter(speakers=person, meeting__status=published)
+        context["statements"] = statements.with_related().order_by("-meeting__date", "position")[:50]
+        context["statement_count"] = statements.count()
         return context
 
 
@@ -237,7 +276,7 @@ class TopicDetailView(DetailView):
 
         context = super().get_context_data(**kwargs)
         topic = self.object
-        meetings = Meeting.objects.filter(topic_slugs__contains=[topic.slug])
+        meetings = Meeting.objects.published().filter(topic_slugs__contains=[topic.slug])
         by_year = list(meetings.order_by().values("year").annotate(n=Count("pk")).order_by("year"))
         peak = max((row["n"] for row in by_year), default=1)
         for row in by_year:
@@ -246,8 +285,8 @@ class TopicDetailView(DetailView):
             by_year=by_year,
             meeting_count=sum(row["n"] for row in by_year),
             meetings=meetings.with_related().order_by("-date")[:20],
-            statements=Statement.objects.filter(topics=topic)
+            statements=Statement.objects.filter(topics=topic, meeting__status=Status.PUBLISHED)
             .with_related()
-            .order_by("-readout__meeting__date", "position")[:20],
+            .order_by("-meeting__date", "position")[:20],
         )
         return context

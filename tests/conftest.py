@@ -17,7 +17,7 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture
 def seeds(db):
     """The five seed readouts, imported."""
-    call_command("import_readouts", str(SEEDS), verbosity=0)
+    call_command("import_readouts", "--publish", str(SEEDS), verbosity=0)
 
 
 @pytest.fixture(scope="session")

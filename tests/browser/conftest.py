@@ -66,7 +66,7 @@ def archive(live_server, transactional_db):
     """The live server with the seed readouts imported."""
     # A transactional test starts from empty tables: the topics the migration loaded are gone.
     call_command("loaddata", str(settings.READOUT_FIXTURES / "topics.json"), verbosity=0)
-    call_command("import_readouts", str(SEEDS), verbosity=0)
+    call_command("import_readouts", "--publish", str(SEEDS), verbosity=0)
     return live_server.url
 
 

@@ -52,10 +52,10 @@ def test_cite_this_downloads_bibtex_naming_the_permalink(page, archive, tmp_path
     with page.expect_download() as download_info:
         page.locator(".cite__downloads").get_by_role("link", name="BibTeX").click()
     download = download_info.value
-    assert download.suggested_filename == f"readout-{meeting.public_id}.bib"
+    assert download.suggested_filename == f"readout-{meeting.public_id}-v1.bib"
     path = tmp_path / "cite.bib"
     download.save_as(path)
-    assert f"url = {{{archive}{meeting.get_absolute_url()}}}" in path.read_text()
+    assert f"url = {{{archive}{meeting.get_absolute_url()}v/1/}}" in path.read_text()
 
 
 def test_outdated_slug_redirects(page, archive):

@@ -15,8 +15,8 @@ def summit(seeds):
     return Meeting.objects.get(date="2017-09-07")
 
 
-def permalink(meeting):
-    return f"http://testserver/meetings/{meeting.public_id}/2017-09-07-japan-rok-summit-meeting/"
+def permalink(meeting, version=1):
+    return f"http://testserver/meetings/{meeting.public_id}/2017-09-07-japan-rok-summit-meeting/v/{version}/"
 
 
 def today():
@@ -26,7 +26,7 @@ def today():
 def test_bibtex_download_names_the_permalink(client, summit):
     response = client.get(f"/meetings/{summit.public_id}/cite.bib")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="readout-{summit.public_id}.bib"'
+    assert response["Content-Disposition"] == f'attachment; filename="readout-{summit.public_id}-v1.bib"'
     assert response.content.decode() == (
         f"@misc{{readout20170907{summit.public_id},\n"
         "  title = {{Japan-ROK Summit Meeting}},\n"
@@ -36,7 +36,7 @@ def test_bibtex_download_names_the_permalink(client, summit):
         "  howpublished = {Readout Archive},\n"
         f"  url = {{{permalink(summit)}}},\n"
         f"  urldate = {{{today():%Y-%m-%d}}},\n"
-        f"  note = {{Meeting readout, record {summit.public_id}, Vladivostok, Russia}}\n"
+        f"  note = {{Meeting readout, record {summit.public_id}, version 1, Vladivostok, Russia}}\n"
         "}\n"
     )
 
@@ -80,10 +80,11 @@ def test_chicago_and_apa_on_the_page(client, summit):
     long = f"{accessed:%B} {accessed.day}, {accessed.year}"
     assert (
         f"Ministry of Foreign Affairs of Japan. “Japan-ROK Summit Meeting.” September 7, 2017. Readout Archive, "
-        f"record {summit.public_id}. Accessed {long}."
+        f"record {summit.public_id}, version 1. Accessed {long}. "
+        f'<a href="{permalink(summit)}">{permalink(summit)}</a>.'
     ) in html
     assert (
-        f"Ministry of Foreign Affairs of Japan. (2017, September 7). Japan-ROK summit meeting [Meeting readout]. "
+        f"Ministry of Foreign Affairs of Japan. (2017, September 7). Japan-ROK summit meeting [Meeting readout, version 1]. "
         f"Readout Archive. Retrieved {long}, from {permalink(summit)}"
     ) in html
 

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import reversion
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="readout files, or folders holding *.txt files")
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object per readout on standard output")
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the meetings imported (otherwise they arrive as drafts)"
+        )
 
     def handle(self, *paths, **options):
         files = self.collect(options["paths"])
@@ -35,6 +39,7 @@ class Command(BaseCommand):
         self.dry_run = options["dry_run"]
         self.json = options["json"]
         self.verbosity = options["verbosity"]
+        self.publish = options["publish"]
         # With --json, standard output carries only the JSON lines; reports go to standard error.
         self.report = self.stderr if self.json else self.stdout
         self.vocabulary = topic_vocabulary()
@@ -92,12 +97,17 @@ class Command(BaseCommand):
                 check_importable(parsed)
                 self.counts["parsed"] += 1
                 return None
-            result = write_readout(parsed=parsed, file_name=path.name, text=text)
+            with reversion.create_revision():
+                reversion.set_comment(f"Imported {path.name}")
+                result = write_readout(parsed=parsed, file_name=path.name, text=text, publish=self.publish)
         except ImportRefused as exc:
             return self.fail(path, str(exc))
         except DatabaseError as exc:
             return self.fail(path, f"could not be written: {exc}".strip())
         self.counts[result.outcome] += 1
+        for conflict in result.conflicts:
+            self.counts["conflicts"] += 1
+            self.report.write(self.style.WARNING(f"{path.name}: conflict: {conflict}; flagged for review"))
         if result.outcome != "unchanged" and self.verbosity >= 2:
             self.report.write(f"{path.name}: {result.outcome} — {result.meeting}")
         return None
