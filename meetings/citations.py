@@ -109,7 +109,9 @@ class Citation:
         label = ""
         if statement is not None:
             url += f"#{statement.anchor}"
-            label = f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            label = (
+                f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
+            )
             issuer = issuer or statement.readout.issuer
             if issuer:
                 label += f" of the {country_name(issuer)} readout"
@@ -129,8 +131,10 @@ class Citation:
 
     @property
     def file_stem(self) -> str:
-        return f"readout-{self.public_id}" + (f"-v{self.version}" if self.version else "") + (
-            "-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else ""
+        return (
+            f"readout-{self.public_id}"
+            + (f"-v{self.version}" if self.version else "")
+            + ("-" + re.sub(r"\W+", "-", self.statement_label).strip("-") if self.statement_label else "")
         )
 
     @property

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass, field
 
 import reversion
-
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -148,7 +147,9 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     return WriteResult(outcome, readout, meeting, conflicts)
 
 
-def _create_statements(meeting: Meeting, readout: Readout, parsed: ParsedReadout, people: dict[str, Participant]) -> None:
+def _create_statements(
+    meeting: Meeting, readout: Readout, parsed: ParsedReadout, people: dict[str, Participant]
+) -> None:
     topics = {t.slug: t for t in Topic.objects.all()}
     statements = Statement.objects.bulk_create(
         [

@@ -2,7 +2,6 @@ import re
 import secrets
 
 import reversion
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
@@ -41,7 +40,17 @@ class Status(models.TextChoices):
 
 
 # Fields of a meeting that a curator may correct; a re-import does not overwrite them.
-CURATABLE_MEETING_FIELDS = ["date", "level", "format", "city", "country", "occasion", "start_time", "duration_minutes", "title"]
+CURATABLE_MEETING_FIELDS = [
+    "date",
+    "level",
+    "format",
+    "city",
+    "country",
+    "occasion",
+    "start_time",
+    "duration_minutes",
+    "title",
+]
 
 
 class Role(models.TextChoices):
@@ -206,10 +215,19 @@ class Meeting(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True, help_text="Shown to readers on the withdrawn meeting's page.")
     needs_review = models.BooleanField(default=False, db_index=True)
-    review_notes = ArrayField(models.TextField(), default=list, blank=True,
-                              help_text="What the importer was unsure of, and what a re-import could not apply.")
-    curated_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True, editable=False,
-                                help_text="Fields a curator changed; re-imports leave them alone.")
+    review_notes = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        help_text="What the importer was unsure of, and what a re-import could not apply.",
+    )
+    curated_fields = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fields a curator changed; re-imports leave them alone.",
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -413,8 +431,12 @@ class StatementQuerySet(models.QuerySet):
 
 class Statement(models.Model):
     readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements",
-                                help_text="The readout's meeting, kept here for filtering and editing inline.")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        help_text="The readout's meeting, kept here for filtering and editing inline.",
+    )
     position = models.PositiveIntegerField()
     number = models.CharField(max_length=40, blank=True, help_text='As printed: "2", "(3)", "1 (2)"')
     heading = models.CharField(max_length=300, blank=True)

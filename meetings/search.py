@@ -70,4 +70,7 @@ def highlight_texts(texts: list[str], text: str) -> list[tuple[bool, SafeString]
     with connection.cursor() as cursor:
         cursor.execute(sql, [CONFIG, CONFIG, options, texts, CONFIG, text])
         rows = cursor.fetchall()
-    return [(bool(matched), render_marked(html) if matched else escape(t)) for (matched, html), t in zip(rows, texts, strict=True)]
+    return [
+        (bool(matched), render_marked(html) if matched else escape(t))
+        for (matched, html), t in zip(rows, texts, strict=True)
+    ]

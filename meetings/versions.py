@@ -66,9 +66,7 @@ class MeetingView:
 
 def public_versions(meeting: Meeting) -> list[PublicVersion]:
     """The versions of a meeting that were public, oldest first, numbered from 1."""
-    versions = (
-        Version.objects.get_for_object(meeting).select_related("revision", "revision__user").order_by("pk")
-    )
+    versions = Version.objects.get_for_object(meeting).select_related("revision", "revision__user").order_by("pk")
     numbered = []
     for version in versions:
         if version.field_dict.get("status") == Status.PUBLISHED:
@@ -101,7 +99,9 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
     snapshot = next(m for m in objects.get(Meeting, []) if m.pk == meeting.pk)
     snapshot.public_id = meeting.public_id  # the identifier never changes
     participants = {p.pk: p for p in objects.get(Participant, [])}
-    readouts = sorted((r for r in objects.get(Readout, []) if r.meeting_id == meeting.pk), key=lambda r: (r.issuer, r.pk))
+    readouts = sorted(
+        (r for r in objects.get(Readout, []) if r.meeting_id == meeting.pk), key=lambda r: (r.issuer, r.pk)
+    )
     readout_ids = {r.pk for r in readouts}
     statements = sorted(
         (s for s in objects.get(Statement, []) if s.readout_id in readout_ids), key=lambda s: (s.readout_id, s.position)
@@ -123,7 +123,9 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
             a.participant = participants[a.participant_id]
             attendances.append(a)
     attendances.sort(key=lambda a: (a.role, a.pk))
-    meeting_topics = sorted({t.pk: t for v in views.values() for s in v.statements for t in s.topics}.values(), key=lambda t: t.name)
+    meeting_topics = sorted(
+        {t.pk: t for v in views.values() for s in v.statements for t in s.topics}.values(), key=lambda t: t.name
+    )
     return MeetingView(
         snapshot, list(views.values()), group_sides(attendances, [r.issuer for r in readouts]), meeting_topics, public
     )

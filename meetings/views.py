@@ -1,4 +1,4 @@
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -120,7 +120,9 @@ def load_meeting(public_id: str) -> Meeting:
         Prefetch(
             "readouts",
             queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
-                Prefetch("statements", queryset=Statement.objects.prefetch_related("speakers", "topics").order_by("position"))
+                Prefetch(
+                    "statements", queryset=Statement.objects.prefetch_related("speakers", "topics").order_by("position")
+                )
             ),
         ),
         "topics",
@@ -168,8 +170,12 @@ class MeetingDetailView(View):
         for readout in view.readouts:
             for statement in readout.statements:
                 statement.chicago = cite(
-                    view.meeting, request, accessed=accessed, statement=statement.statement,
-                    issuer=readout.issuer, version=cited.number if cited else None,
+                    view.meeting,
+                    request,
+                    accessed=accessed,
+                    statement=statement.statement,
+                    issuer=readout.issuer,
+                    version=cited.number if cited else None,
                 ).chicago()
         context = {
             "meeting": view.meeting,
@@ -210,14 +216,18 @@ class CitationDownloadView(View):
         raw_version = request.GET.get("version", "")
         if raw_version:
             if not raw_version.isdigit() or not 1 <= int(raw_version) <= len(versions):
-                return HttpResponse(f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain")
+                return HttpResponse(
+                    f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain"
+                )
             number = int(raw_version)
         statement = None
         ref = request.GET.get("statement", "")
         if ref:
             readout_id, _, position = ref.partition("-")
             if not (readout_id.isdigit() and position.isdigit()):
-                return HttpResponse("The statement reference must look like 12-3.", status=400, content_type="text/plain")
+                return HttpResponse(
+                    "The statement reference must look like 12-3.", status=400, content_type="text/plain"
+                )
             statement = get_object_or_404(
                 Statement.objects.select_related("readout"),
                 meeting=meeting,
@@ -233,7 +243,9 @@ class CitationDownloadView(View):
         elif fmt == "ris":
             response = HttpResponse(citation.ris(), content_type="application/x-research-info-systems; charset=utf-8")
         else:
-            response = JsonResponse(citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response = JsonResponse(
+                citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
+            )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
 

@@ -192,7 +192,9 @@ def test_meeting_page_shows_sides_statements_and_readout(client, seeds):
     meeting = Meeting.objects.get(date="2016-09-18")
     response = client.get(meeting.get_absolute_url())
     html = response.content.decode()
-    sides = [(side["name"], [a.participant.name for a in side["attendances"]]) for side in response.context["view"].sides]
+    sides = [
+        (side["name"], [a.participant.name for a in side["attendances"]]) for side in response.context["view"].sides
+    ]
     assert sides == [
         ("Japan", ["Fumio Kishida", "Koro Bessho", "Kenji Kanasugi"]),
         ("Republic of Korea", ["Yun Byung-se", "Oh Joon", "Kim Hong-kyun"]),

@@ -1,0 +1,358 @@
+"""Curation in the admin: roles, history, versions, conflicts, merges, splits, uploads."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from reversion.models import Version
+
+from meetings.models import Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
+from tests.conftest import seed_path
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(role: str) -> User:
+    user = User.objects.create_user(role.lower(), password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def curator(client):
+    return make_user("Curator")
+
+
+@pytest.fixture
+def editor():
+    return make_user("Editor")
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def form_data(response) -> dict:
+    """The POST data of an admin change form as it was rendered, inlines included."""
+    data = {}
+
+    def put(form, prefix=""):
+        for name in form.fields:
+            key = f"{prefix}{name}" if not prefix else f"{prefix}-{name}"
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[key] = [str(v) for v in value]
+            elif isinstance(value, (datetime.date, datetime.time)):
+                data[key] = value.isoformat()
+            else:
+                data[key] = str(value)
+
+    put(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = str(formset.management_form[name].value())
+        for form in formset.forms:
+            put(form, form.prefix)
+    return data
+
+
+def change_url(meeting):
+    return f"/admin/meetings/meeting/{meeting.pk}/change/"
+
+
+def test_roles_exist_with_their_permissions():
+    curator, editor = Group.objects.get(name="Curator"), Group.objects.get(name="Editor")
+    assert curator.permissions.filter(codename="change_statement").exists()
+    assert not curator.permissions.filter(codename="publish_meeting").exists()
+    assert editor.permissions.filter(codename="publish_meeting").exists()
+
+
+def test_import_arrives_as_draft_and_is_not_public(client):
+    call_command("import_readouts", str(seed_path("003")), verbosity=0)
+    meeting = Meeting.objects.get()
+    assert meeting.status == Status.DRAFT
+    assert client.get("/").context["paginator"].count == 0
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_staff_preview_a_draft(client, curator):
+    call_command("import_readouts", str(seed_path("003")), verbosity=0)
+    meeting = Meeting.objects.get()
+    response = as_user(client, curator).get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    assert "This meeting is draft and not public" in response.content.decode()
+
+
+def test_importer_flags_what_it_was_unsure_of(seeds):
+    meeting = Meeting.objects.get(date="2018-03-17")
+    assert meeting.needs_review
+    assert "000_899ff3d4eaba3281.txt: new participant Seo Hoon" in meeting.review_notes
+
+
+def test_curator_edits_but_cannot_publish(client, curator, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    Meeting.objects.filter(pk=meeting.pk).update(status=Status.REVIEW)
+    client = as_user(client, curator)
+    page = client.get(change_url(meeting))
+    assert [c[0] for c in page.context["adminform"].form.fields["status"].choices] == ["draft", "review"]
+    data = form_data(page)
+    data["status"] = "published"
+    response = client.post(change_url(meeting), data)
+    assert response.status_code == 200
+    assert "Select a valid choice. published is not one of the available choices." in response.content.decode()
+    changelist = client.get("/admin/meetings/meeting/")
+    assert "publish" not in changelist.context["action_form"].fields["action"].choices.__str__()
+    data["status"] = "review"
+    data["title"] = "Abe–Moon summit in Vladivostok"
+    assert client.post(change_url(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.status, meeting.curated_fields) == (
+        "Abe–Moon summit in Vladivostok",
+        "review",
+        ["title"],
+    )
+
+
+def test_editor_publishes_with_the_action(client, editor, seeds):
+    Meeting.objects.update(status=Status.REVIEW)
+    client = as_user(client, editor)
+    response = client.post(
+        "/admin/meetings/meeting/",
+        {"action": "publish", "_selected_action": list(Meeting.objects.values_list("pk", flat=True))},
+    )
+    assert response.status_code == 302
+    assert set(Meeting.objects.values_list("status", flat=True)) == {"published"}
+
+
+def test_curator_cannot_use_the_publish_action(client, curator, seeds):
+    Meeting.objects.update(status=Status.REVIEW)
+    response = as_user(client, curator).post(
+        "/admin/meetings/meeting/",
+        {"action": "publish", "_selected_action": list(Meeting.objects.values_list("pk", flat=True))},
+    )
+    assert response.status_code == 302  # back to the list: the action is not offered to a curator
+    assert set(Meeting.objects.values_list("status", flat=True)) == {"review"}
+
+
+def test_withdrawing_needs_a_reason_and_gives_a_410_page(client, editor, seeds):
+    meeting = Meeting.objects.get(date="2016-09-18")
+    client = as_user(client, editor)
+    data = form_data(client.get(change_url(meeting)))
+    data["status"] = "withdrawn"
+    response = client.post(change_url(meeting), data)
+    assert "Say why the meeting is withdrawn: readers will see it." in response.content.decode()
+    data["withdrawn_reason"] = "The readout was found to describe another meeting."
+    assert client.post(change_url(meeting), data).status_code == 302
+    client.logout()
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 410
+    html = page.content.decode()
+    assert "The readout was found to describe another meeting." in html
+    assert f"record {meeting.public_id}, version 1" in html
+    assert "Minister Kishida stated the following" not in html
+
+
+def test_a_form_built_on_an_outdated_version_is_refused(client, curator, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    client = as_user(client, curator)
+    stale = form_data(client.get(change_url(meeting)))
+    fresh = dict(stale, title="First curator's title")
+    assert client.post(change_url(meeting), fresh).status_code == 302
+    stale["title"] = "Second curator's title"
+    response = client.post(change_url(meeting), stale)
+    assert response.status_code == 200
+    assert "Someone else saved this meeting after you opened it" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "First curator's title"
+
+
+def test_editing_a_statement_makes_a_new_version_and_keeps_the_old(client, curator, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    statement = Statement.objects.get(meeting=meeting, number="4")
+    client = as_user(client, curator)
+    url = f"/admin/meetings/statement/{statement.pk}/change/"
+    data = form_data(client.get(url))
+    data["text"] = "At the end of the meeting the two leaders confirmed they will keep talking candidly."
+    assert client.post(url, data).status_code == 302
+    statement.refresh_from_db()
+    assert statement.curated
+    client.logout()
+    current = client.get(meeting.get_absolute_url()).content.decode()
+    assert "keep talking candidly" in current
+    assert "version 2" in current
+    old = client.get(meeting.get_absolute_url() + "v/1/")
+    assert old.status_code == 200
+    html = old.content.decode()
+    assert "continue to hold frank exchanges of views" in html and "keep talking candidly" not in html
+    assert "You are reading <strong>version 1</strong>" in html
+    revision = Version.objects.get_for_object(meeting).order_by("-pk").first().revision
+    assert revision.user.username == "curator"
+
+
+def test_unknown_version_is_a_404(client, seeds):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    response = client.get(meeting.get_absolute_url() + "v/9/")
+    assert response.status_code == 404
+    assert "This meeting has no version 9; it has 1." in response.content.decode()
+
+
+def test_reimport_keeps_a_curators_edit_and_reports_the_conflict(client, curator, seeds, tmp_path, capsys):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    client = as_user(client, curator)
+    data = form_data(client.get(change_url(meeting)))
+    data["city"] = "Vladivostok (Russky Island)"
+    assert client.post(change_url(meeting), data).status_code == 302
+    changed = tmp_path / seed_path("003").name
+    changed.write_text(seed_path("003").read_text().replace("frank exchanges", "candid exchanges"))
+    call_command("import_readouts", str(changed))
+    out = capsys.readouterr().out
+    assert (
+        f"{changed.name}: conflict: city stays Vladivostok (Russky Island) as a curator set it; the readout says Vladivostok; flagged for review"
+        in out
+    )
+    meeting.refresh_from_db()
+    assert meeting.city == "Vladivostok (Russky Island)"
+    assert meeting.needs_review
+    assert Statement.objects.filter(meeting=meeting, text__contains="candid exchanges").exists()
+
+
+def test_reimport_does_not_overwrite_curated_statements(seeds, tmp_path, capsys):
+    meeting = Meeting.objects.get(date="2017-09-07")
+    Statement.objects.filter(meeting=meeting, number="4").update(text="Curated text.", curated=True)
+    changed = tmp_path / seed_path("003").name
+    changed.write_text(seed_path("003").read_text().replace("frank exchanges", "candid exchanges"))
+    call_command("import_readouts", str(changed))
+    out = capsys.readouterr().out
+    assert "a curator edited this readout's statements; the 5 statements of the changed text were not applied" in out
+    assert Statement.objects.filter(meeting=meeting, text="Curated text.").exists()
+    assert "candid exchanges" in Readout.objects.get(meeting=meeting).original_text
+
+
+def test_merging_participants_moves_everything_and_redirects(client, editor, seeds):
+    kono = Participant.objects.get(slug="taro-kono")
+    twin = Participant.objects.create(name="KONO Taro", slug="kono-taro-2", name_key="kono taro x", country="JPN")
+    statement = Statement.objects.filter(speakers=kono).first()
+    statement.speakers.add(twin)
+    meeting = Meeting.objects.get(date="2018-03-17")
+    meeting.attendances.filter(participant=kono).update(participant=twin)
+    client = as_user(client, editor)
+    response = client.post(
+        "/admin/meetings/participant/",
+        {"action": "merge", "apply": "1", "keep": kono.pk, "_selected_action": [kono.pk, twin.pk]},
+    )
+    assert response.status_code == 302
+    assert not Participant.objects.filter(pk=twin.pk).exists()
+    kono.refresh_from_db()
+    assert "KONO Taro" in kono.variants
+    assert meeting.attendances.filter(participant=kono).exists()
+    assert ParticipantAlias.objects.get(slug="kono-taro-2").participant == kono
+    redirect = client.get("/people/kono-taro-2/")
+    assert (redirect.status_code, redirect["Location"]) == (301, "/people/taro-kono/")
+    meeting.refresh_from_db()
+    assert "taro-kono" in meeting.principal_slugs
+
+
+def test_retag_reports_what_changed(client, editor, seeds):
+    topic = Topic.objects.get(slug="takeshima-dokdo")
+    topic.keywords = ["Takeshima", "Vladivostok"]
+    topic.save()
+    response = as_user(client, editor).post(
+        "/admin/meetings/topic/", {"action": "retag_selected", "_selected_action": [topic.pk]}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["Statements re-tagged (Takeshima / Dokdo: +2 −0); 2 meetings changed."]
+    assert "takeshima-dokdo" in Meeting.objects.get(date="2017-12-19").topic_slugs
+    assert "takeshima-dokdo" in Meeting.objects.get(date="2017-09-07").topic_slugs
+
+
+def test_split_and_merge_a_statement(client, curator, seeds):
+    meeting = Meeting.objects.get(date="2018-03-17")
+    statement = Statement.objects.get(meeting=meeting, number="3")
+    client = as_user(client, curator)
+    text = statement.text.replace(" The two ministers also", "\n|||\nThe two ministers also")
+    response = client.post(f"/admin/meetings/statement/{statement.pk}/split/", {"text": text})
+    assert response.status_code == 302
+    rows = list(
+        Statement.objects.filter(meeting=meeting).order_by("position").values_list("position", "number", "text")
+    )
+    assert [r[:2] for r in rows] == [(1, ""), (2, "1"), (3, "2"), (4, "3"), (5, ""), (6, "4")]
+    assert rows[3][2].endswith("irreversible manner.") is False and rows[4][2].startswith("The two ministers also")
+    pair = Statement.objects.filter(meeting=meeting, position__in=[4, 5])
+    response = client.post(
+        "/admin/meetings/statement/", {"action": "merge", "_selected_action": list(pair.values_list("pk", flat=True))}
+    )
+    assert response.status_code == 302
+    assert list(Statement.objects.filter(meeting=meeting).order_by("position").values_list("number", flat=True)) == [
+        "",
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    assert Statement.objects.get(meeting=meeting, number="3").text == statement.text
+
+
+def test_split_refuses_a_changed_text(client, curator, seeds):
+    statement = Statement.objects.get(meeting__date="2018-03-17", number="3")
+    response = as_user(client, curator).post(
+        f"/admin/meetings/statement/{statement.pk}/split/", {"text": "Other words ||| here"}
+    )
+    assert "Only add the ||| mark: the words must stay as they are." in response.content.decode()
+
+
+def test_upload_shows_the_parse_then_imports_on_confirm(client, curator):
+    client = as_user(client, curator)
+    text = seed_path("001").read_text()
+    upload = SimpleUploadedFile("new_readout.txt", text.encode())
+    preview = client.post("/admin/meetings/meeting/upload/", {"file": upload})
+    html = preview.content.decode()
+    assert (
+        "Fumio Kishida" in html
+        and "Koro Bessho" in html
+        and "2016-09-18" in html.replace("Sept. 18, 2016", "2016-09-18")
+    )
+    assert Readout.objects.count() == 0
+    cancelled = client.post("/admin/meetings/meeting/upload/", {"cancel": "1"})
+    assert cancelled.status_code == 302 and Readout.objects.count() == 0
+    confirmed = client.post(
+        "/admin/meetings/meeting/upload/", {"confirm": "1", "file_name": "new_readout.txt", "text": text}
+    )
+    assert confirmed.status_code == 302
+    readout = Readout.objects.get()
+    assert readout.file_name == "new_readout.txt" and readout.meeting.status == Status.DRAFT
+    assert Version.objects.get_for_object(readout.meeting).first().revision.get_comment() == "Uploaded new_readout.txt"
+
+
+def test_upload_of_a_bad_file_says_why(client, curator):
+    client = as_user(client, curator)
+    response = client.post(
+        "/admin/meetings/meeting/upload/", {"file": SimpleUploadedFile("bad.txt", b"\xff\xfe\x00\x01")}
+    )
+    assert "The file is binary, not text." in response.content.decode()
+    response = client.post(
+        "/admin/meetings/meeting/upload/", {"file": SimpleUploadedFile("recipe.txt", b"Flour and water.\n\nBake it.")}
+    )
+    assert "recipe.txt cannot be imported: no sentence says who met whom" in response.content.decode()
+
+
+def test_admin_changelist_has_filters_and_facets(client, editor, seeds):
+    response = as_user(client, editor).get("/admin/meetings/meeting/?_facets=True")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Import a readout file" in html
+    for title in ("By year", "By level", "By issuing government", "By status", "By needs review"):
+        assert title in html
+
+
+def test_every_seed_meeting_has_its_import_on_record(seeds):
+    for meeting in Meeting.objects.all():
+        comments = [v.revision.get_comment() for v in Version.objects.get_for_object(meeting)]
+        assert comments == [f"Imported {meeting.readouts.get().file_name}"]
