@@ -112,7 +112,7 @@ class MeetingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = "__all__"
+        fields = [*CURATABLE_MEETING_FIELDS, "status", "withdrawn_reason", "needs_review", "review_notes"]
 
     user = None  # set by MeetingAdmin.get_form
 

@@ -97,7 +97,8 @@ class Command(BaseCommand):
                 check_importable(parsed)
                 self.counts["parsed"] += 1
                 return None
-            with reversion.create_revision():
+            # Filled by write_readout when it is done, so the revision holds the final state.
+            with reversion.create_revision(manage_manually=True):
                 reversion.set_comment(f"Imported {path.name}")
                 result = write_readout(parsed=parsed, file_name=path.name, text=text, publish=self.publish)
         except ImportRefused as exc:
