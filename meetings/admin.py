@@ -113,6 +113,11 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [*CURATABLE_MEETING_FIELDS, "status", "withdrawn_reason", "needs_review", "review_notes"]
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 90}),
+            "occasion": forms.TextInput(attrs={"size": 90}),
+            "withdrawn_reason": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+        }
 
     user = None  # set by MeetingAdmin.get_form
 
