@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from .curation import CurationError, merge_participants, merge_statements, retag, split_statement
-from .importing import ImportRefused, check_importable, refresh_meeting_topics, topic_vocabulary, write_readout
+from .importing import ImportRefused, check_importable, topic_vocabulary, write_readout
 from .models import (
     CURATABLE_MEETING_FIELDS,
     Attendance,
@@ -55,7 +55,6 @@ class MeetingRevisionAdmin(VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         meeting = self.meeting_of(form.instance)
-        refresh_meeting_topics(meeting)
         meeting.refresh_derived()
         reversion.add_to_revision(meeting)
 

@@ -7,7 +7,6 @@ import reversion
 from django.db import transaction
 from django.db.models import F, Max
 
-from .importing import refresh_meeting_topics
 from .models import Attendance, Meeting, Participant, ParticipantAlias, Role, Statement, Topic
 from .readouts import compile_vocabulary, tag_topics
 
@@ -16,9 +15,9 @@ ROLE_RANK = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
 
 def _touch(meetings) -> None:
     """Recompute derived columns, bump the edit lock, and put each meeting in the open revision."""
+    meetings = list(meetings)
+    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).refresh_derived()
     for meeting in meetings:
-        refresh_meeting_topics(meeting)
-        meeting.refresh_derived()
         Meeting.objects.filter(pk=meeting.pk).update(lock_version=F("lock_version") + 1)
         if reversion.is_active():
             reversion.add_to_revision(meeting)

@@ -130,7 +130,6 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
         if existing:
             readout.statements.all().delete()
         _create_statements(meeting, readout, parsed, people)
-    refresh_meeting_topics(meeting)
     meeting.refresh_derived()
 
     notes = [f"{file_name}: {p}" for p in parsed.problems]
@@ -238,15 +237,6 @@ def _participants(parsed: ParsedReadout) -> tuple[dict[str, Participant], list[s
             person.country = person.country or p.country
             person.save(update_fields=["variants", "country"])
     return found, [p.name for p in missing]
-
-
-def refresh_meeting_topics(meeting: Meeting) -> None:
-    topic_ids = (
-        Statement.topics.through.objects.filter(statement__meeting=meeting)
-        .values_list("topic_id", flat=True)
-        .distinct()
-    )
-    meeting.topics.set(list(topic_ids))
 
 
 def unique_slugs(names: list[str]) -> list[str]:

@@ -127,7 +127,47 @@ def group_sides(attendances: list["Attendance"], issuers: list[str]) -> list[dic
     ]
 
 
+REFRESH_TOPICS_SQL = [
+    "DELETE FROM meetings_meeting_topics WHERE meeting_id = ANY(%(ids)s::bigint[])",
+    """INSERT INTO meetings_meeting_topics (meeting_id, topic_id)
+       SELECT DISTINCT s.meeting_id, st.topic_id
+       FROM meetings_statement s JOIN meetings_statement_topics st ON st.statement_id = s.id
+       WHERE s.meeting_id = ANY(%(ids)s::bigint[])""",
+]
+REFRESH_DERIVED_SQL = """
+    UPDATE meetings_meeting m SET
+      issuers = COALESCE((SELECT array_agg(DISTINCT r.issuer ORDER BY r.issuer)
+                          FROM meetings_readout r WHERE r.meeting_id = m.id), '{}'),
+      principal_slugs = COALESCE((SELECT array_agg(DISTINCT p.slug ORDER BY p.slug)
+                                  FROM meetings_attendance a JOIN meetings_participant p ON p.id = a.participant_id
+                                  WHERE a.meeting_id = m.id AND a.role = 'principal'), '{}'),
+      topic_slugs = COALESCE((SELECT array_agg(DISTINCT t.slug ORDER BY t.slug)
+                              FROM meetings_meeting_topics mt JOIN meetings_topic t ON t.id = mt.topic_id
+                              WHERE mt.meeting_id = m.id), '{}'),
+      search_text = concat_ws(E'\\n',
+        (SELECT string_agg(DISTINCT n, E'\\n')
+         FROM meetings_attendance a JOIN meetings_participant p ON p.id = a.participant_id
+         CROSS JOIN LATERAL unnest(array_prepend(p.name, p.variants)) AS n WHERE a.meeting_id = m.id),
+        NULLIF(m.occasion, ''), NULLIF(m.city, ''),
+        (SELECT string_agg(NULLIF(r.title, ''), E'\\n' ORDER BY r.id) FROM meetings_readout r WHERE r.meeting_id = m.id),
+        (SELECT string_agg(concat_ws(E'\\n', NULLIF(s.heading, ''), s.text), E'\\n' ORDER BY s.readout_id, s.position)
+         FROM meetings_statement s WHERE s.meeting_id = m.id)),
+      modified = now()
+    WHERE m.id = ANY(%(ids)s::bigint[])
+"""
+
+
 class MeetingQuerySet(models.QuerySet):
+    def refresh_derived(self) -> None:
+        """Recompute, in PostgreSQL, the topics and the columns that filtering and search read."""
+        ids = list(self.values_list("pk", flat=True))
+        if not ids:
+            return
+        with connections[self.db].cursor() as cursor:
+            for sql in REFRESH_TOPICS_SQL:
+                cursor.execute(sql, {"ids": ids})
+            cursor.execute(REFRESH_DERIVED_SQL, {"ids": ids})
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -294,21 +334,8 @@ class Meeting(models.Model):
 
     def refresh_derived(self) -> None:
         """Recompute the columns that filtering and search read, from readouts, people and topics."""
-        attendances = Attendance.objects.filter(meeting=self).select_related("participant")
-        statements = Statement.objects.filter(meeting=self).order_by("readout_id", "position")
-        names: dict[str, None] = {}
-        for a in attendances:
-            names.setdefault(a.participant.name)
-            for variant in a.participant.variants:
-                names.setdefault(variant)
-        self.issuers = sorted(set(self.readouts.values_list("issuer", flat=True)))
-        self.principal_slugs = sorted({a.participant.slug for a in attendances if a.role == Role.PRINCIPAL})
-        self.topic_slugs = sorted(self.topics.values_list("slug", flat=True))
-        parts = [*names, self.occasion, self.city, *self.readouts.values_list("title", flat=True)]
-        for heading, text in statements.values_list("heading", "text"):
-            parts.extend(x for x in (heading, text) if x)
-        self.search_text = "\n".join(p for p in parts if p)
-        self.save(update_fields=["issuers", "principal_slugs", "topic_slugs", "search_text", "modified"])
+        Meeting.objects.filter(pk=self.pk).refresh_derived()
+        self.refresh_from_db(fields=["issuers", "principal_slugs", "topic_slugs", "search_text", "modified"])
 
 
 class Readout(models.Model):
