@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Attendance, Meeting, Participant, Readout, Statement, Status, Topic
-from .readouts import ParsedReadout, name_key
+from .history import record_revisions
+from .models import CURATABLE_MEETING_FIELDS, Attendance, Meeting, Participant, Readout, Statement, Status, Topic
+from .readouts import ParsedParticipant, ParsedReadout, name_key
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     curated_statements = existing is not None and readout.statements.filter(curated=True).exists()
     if existing:
         readout.attendances.all().delete()
-    people, new_people = _participants(parsed)
+    people, new_people = _participants(parsed.participants)
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -216,37 +217,49 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> 
     return conflicts
 
 
-def _participants(parsed: ParsedReadout) -> tuple[dict[str, Participant], list[str]]:
-    """The archive's participants for a readout's people, creating those not seen before."""
-    keys = {name_key(p.name): p for p in parsed.participants}
-    found = {p.name_key: p for p in Participant.objects.filter(name_key__in=keys)}
-    new = [(key, p) for key, p in keys.items() if key not in found]
+def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participant], list[str]]:
+    """The archive's participants for readouts' people, creating those not seen before.
+
+    Return them by name key, and the names of those created.
+    """
+    spellings: dict[str, dict[str, None]] = {}
+    first: dict[str, ParsedParticipant] = {}
+    for p in parsed:
+        key = name_key(p.name)
+        first.setdefault(key, p)
+        names = spellings.setdefault(key, {})
+        for name in (p.name, *p.variants):
+            names.setdefault(name)
+        if p.country and not first[key].country:
+            first[key] = p
+    found = {p.name_key: p for p in Participant.objects.filter(name_key__in=list(first))}
+    new = [(key, p) for key, p in first.items() if key not in found]
     slugs = unique_slugs([p.name for _, p in new])
     missing = [
-        Participant(name=p.name, slug=slug, name_key=key, variants=sorted(set(p.variants)), country=p.country)
+        Participant(name=p.name, slug=slug, name_key=key, variants=sorted(set(spellings[key]) - {p.name}), country=p.country)
         for (key, p), slug in zip(new, slugs, strict=True)
     ]
     Participant.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
-        found = {p.name_key: p for p in Participant.objects.filter(name_key__in=keys)}
-    for key, p in keys.items():
+        found = {p.name_key: p for p in Participant.objects.filter(name_key__in=list(first))}
+    changed = []
+    for key, p in first.items():
         person = found[key]
-        variants = sorted(set(person.variants) | set(p.variants) | ({p.name} - {person.name}))
+        variants = sorted((set(person.variants) | set(spellings[key])) - {person.name})
         if variants != person.variants or (p.country and not person.country):
             person.variants = variants
             person.country = person.country or p.country
-            person.save(update_fields=["variants", "country"])
+            changed.append(person)
+    Participant.objects.bulk_update(changed, ["variants", "country"], batch_size=1000)
     return found, [p.name for p in missing]
 
 
 def unique_slugs(names: list[str]) -> list[str]:
     """Slugs for new participants that no participant has yet: "kim-min-su", "kim-min-su-2"."""
     wanted = [slugify(n)[:110] or "person" for n in names]
-    taken: set[str] = set()
-    if wanted:
-        # Slugs hold only [a-z0-9-], so they go into the pattern as they are.
-        pattern = r"^({})(-[0-9]+)?$".format("|".join(sorted(set(wanted))))
-        taken = set(Participant.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
+    taken = set(Participant.objects.filter(slug__in=set(wanted)).values_list("slug", flat=True))
+    for base in list(taken):
+        taken |= set(Participant.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
     out = []
     for base in wanted:
         slug, n = base, 1
@@ -256,3 +269,137 @@ def unique_slugs(names: list[str]) -> list[str]:
         taken.add(slug)
         out.append(slug)
     return out
+
+
+@dataclass
+class NewReadout:
+    file_name: str
+    text: str
+    parsed: ParsedReadout
+
+
+@transaction.atomic
+def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> list[WriteResult]:
+    """Write many readouts that are not in the archive yet, in a few statements for all of them.
+
+    The same result as write_readout() file by file, at a fraction of the round trips: one
+    query per table for the whole batch, derived columns recomputed by one UPDATE, and one
+    revision per meeting touched. All or nothing: the caller retries file by file when a
+    batch fails, so that one bad file cannot stop the others.
+    """
+    if not items:
+        return []
+    for item in items:
+        check_importable(item.parsed)
+    keys = [pair_key(item.parsed) for item in items]
+    meetings = {m.pair_key: m for m in Meeting.objects.select_for_update().filter(pair_key__in=set(keys)).order_by("-pk")}
+    existing_ids = {m.pk for m in meetings.values()}
+    new_meetings = []
+    for item, key in zip(items, keys, strict=True):
+        if key not in meetings:
+            meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
+            _fill_meeting(meeting, item.parsed, primary=True)
+            meetings[key] = meeting
+            new_meetings.append(meeting)
+    Meeting.objects.bulk_create(new_meetings)
+    notes: dict[int, list[str]] = {}
+    conflicts: list[list[str]] = []
+    for item, key in zip(items, keys, strict=True):
+        meeting = meetings[key]
+        found = _fill_meeting(meeting, item.parsed, primary=False) if meeting.pk in existing_ids else []
+        conflicts.append(found)
+        notes.setdefault(meeting.pk, []).extend(f"{item.file_name}: {c}" for c in found)
+        notes[meeting.pk].extend(f"{item.file_name}: {p}" for p in item.parsed.problems)
+
+    now = timezone.now()
+    readouts = Readout.objects.bulk_create(
+        [
+            Readout(
+                meeting=meetings[key],
+                file_name=item.file_name,
+                issuer=item.parsed.issuer,
+                title=item.parsed.title[:300],
+                published_date=item.parsed.published_date,
+                language=item.parsed.language,
+                original_text=item.text,
+                translation_note=item.parsed.translation_note,
+                content_hash=item.parsed.content_hash,
+                imported_at=now,
+                problems=item.parsed.problems,
+            )
+            for item, key in zip(items, keys, strict=True)
+        ]
+    )
+    people, new_people = _participants([p for item in items for p in item.parsed.participants])
+    new_keys = {name_key(n) for n in new_people}
+    for item, key in zip(items, keys, strict=True):
+        for p in item.parsed.participants:
+            if name_key(p.name) in new_keys:
+                notes[meetings[key].pk].append(f"{item.file_name}: new participant {p.name}")
+
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meetings[key],
+                readout=readout,
+                participant=people[name_key(p.name)],
+                role=p.role,
+                title=p.title[:300],
+                country=p.country,
+            )
+            for item, key, readout in zip(items, keys, readouts, strict=True)
+            for p in item.parsed.participants
+        ]
+    )
+    topics = {t.slug: t.pk for t in Topic.objects.all()}
+    statement_rows, parsed_rows = [], []
+    for item, key, readout in zip(items, keys, readouts, strict=True):
+        for s in item.parsed.statements:
+            statement_rows.append(
+                Statement(
+                    readout=readout,
+                    meeting=meetings[key],
+                    position=s.position,
+                    number=s.number[:40],
+                    heading=s.heading[:300],
+                    text=s.text,
+                    joint=s.joint,
+                )
+            )
+            parsed_rows.append((s, item.parsed))
+    Statement.objects.bulk_create(statement_rows, batch_size=2000)
+    speakers, statement_topics = [], []
+    for row, (s, parsed) in zip(statement_rows, parsed_rows, strict=True):
+        names = {p.name: people[name_key(p.name)].pk for p in parsed.participants}
+        speakers += [
+            Statement.speakers.through(statement_id=row.pk, participant_id=names[n])
+            for n in dict.fromkeys(s.speakers)
+            if n in names
+        ]
+        statement_topics += [
+            Statement.topics.through(statement_id=row.pk, topic_id=topics[t]) for t in s.topics if t in topics
+        ]
+    Statement.speakers.through.objects.bulk_create(speakers, batch_size=5000)
+    Statement.topics.through.objects.bulk_create(statement_topics, batch_size=5000)
+
+    touched = {m.pk: m for m in meetings.values() if m.pk in notes}
+    Meeting.objects.filter(pk__in=list(touched)).refresh_derived()
+    flagged = [m for pk, m in touched.items() if notes[pk]]
+    for meeting in flagged:
+        meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes[meeting.pk]]))
+        meeting.needs_review = True
+    Meeting.objects.bulk_update(
+        [m for m in touched.values() if m.pk in existing_ids or m in flagged],
+        ["needs_review", "review_notes", *CURATABLE_MEETING_FIELDS],
+        batch_size=1000,
+    )
+    Meeting.objects.filter(pk__in=[pk for pk in touched if pk in existing_ids]).update(lock_version=F("lock_version") + 1)
+
+    comments: dict[int, list[str]] = {}
+    for item, key in zip(items, keys, strict=True):
+        comments.setdefault(meetings[key].pk, []).append(item.file_name)
+    record_revisions(list(touched), {pk: "Imported " + ", ".join(names) for pk, names in comments.items()})
+    return [
+        WriteResult("created", readout, meetings[key], found)
+        for readout, key, found in zip(readouts, keys, conflicts, strict=True)
+    ]

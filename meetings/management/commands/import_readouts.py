@@ -1,24 +1,80 @@
 """Import readout files (or folders of them) into the archive.
 
-Each file is parsed, checked and written in its own transaction: a file that cannot be
-read or imported is reported with its name and the reason, nothing of it is written, and
-the others go on. Importing the same file again changes nothing; a changed file updates
-its readout. The exit status is 1 when any file failed.
+A file that cannot be read or imported is reported with its name and the reason, nothing
+of it is written, and the others go on; the exit status is then 1. Importing the same file
+again changes nothing (its hash is compared before anything is parsed); a changed file
+updates its readout, keeping what curators corrected. New files are parsed in parallel and
+written in batches; a batch that fails is retried file by file.
 """
 
+import hashlib
 import json
+import os
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import reversion
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
-from meetings.importing import ImportRefused, check_importable, topic_vocabulary, write_readout
-from meetings.readouts import UnreadableReadout, parse_readout
+from meetings.importing import (
+    ImportRefused,
+    NewReadout,
+    check_importable,
+    topic_vocabulary,
+    write_new_readouts,
+    write_readout,
+)
+from meetings.models import Readout
+from meetings.readouts import ParsedReadout, UnreadableReadout, parse_readout
 
 MAX_BYTES = 5 * 1024 * 1024
+BATCH = 500
+PARALLEL_FROM = 200  # files; fewer are parsed in this process
+
+
+@dataclass
+class Loaded:
+    path: Path
+    text: str = ""
+    digest: str = ""
+    error: str = ""
+
+
+def load(path: Path) -> Loaded:
+    """Read one file as UTF-8 text, or say why it cannot be."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Loaded(path, error=f"cannot be read ({exc.strerror})")
+    if len(raw) > MAX_BYTES:
+        return Loaded(path, error=f"is {len(raw):,} bytes, more than a readout can be ({MAX_BYTES:,})")
+    if b"\x00" in raw:
+        return Loaded(path, error="is a binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Loaded(path, error=f"is not UTF-8 text (byte {exc.start} cannot be decoded)")
+    return Loaded(path, text=text, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+_vocabulary: dict | None = None
+
+
+def _init_worker(vocabulary: dict) -> None:
+    global _vocabulary
+    _vocabulary = vocabulary
+
+
+def parse(text: str) -> ParsedReadout | str:
+    """The parse of a text, or the reason it cannot be parsed (picklable either way)."""
+    try:
+        return parse_readout(text, vocabulary=_vocabulary)
+    except UnreadableReadout as exc:
+        return str(exc)
 
 
 class Command(BaseCommand):
@@ -42,14 +98,25 @@ class Command(BaseCommand):
         self.publish = options["publish"]
         # With --json, standard output carries only the JSON lines; reports go to standard error.
         self.report = self.stderr if self.json else self.stdout
-        self.vocabulary = topic_vocabulary()
         self.counts = Counter()
-        show_progress = sys.stderr.isatty() and len(files) >= 20 and not self.json
-        for index, path in enumerate(files, start=1):
-            self.import_file(path)
-            if show_progress:
-                sys.stderr.write(f"\r{index}/{len(files)} files  {dict(self.counts)}".ljust(80))
-        if show_progress:
+        self.progress = sys.stderr.isatty() and len(files) >= 20 and not self.json
+        vocabulary = topic_vocabulary()
+        global _vocabulary
+        _vocabulary = vocabulary
+        workers = min(os.cpu_count() or 1, 4)
+        pool = None
+        if len(files) >= PARALLEL_FROM and workers > 1:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(vocabulary,))
+        try:
+            for start in range(0, len(files), BATCH):
+                self.import_batch(files[start : start + BATCH], pool)
+                if self.progress:
+                    done = min(start + BATCH, len(files))
+                    sys.stderr.write(f"\r{done}/{len(files)} files  " + ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())))
+        finally:
+            if pool:
+                pool.shutdown()
+        if self.progress:
             sys.stderr.write("\n")
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.counts.items()))
         prefix = "Dry run: " if self.dry_run else ""
@@ -73,42 +140,88 @@ class Command(BaseCommand):
         self.counts["failed"] += 1
         self.report.write(self.style.ERROR(f"{path.name}: {reason}"))
 
-    def import_file(self, path: Path) -> None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return self.fail(path, f"cannot be read ({exc.strerror})")
-        if len(raw) > MAX_BYTES:
-            return self.fail(path, f"is {len(raw):,} bytes, more than a readout can be ({MAX_BYTES:,})")
-        if b"\x00" in raw:
-            return self.fail(path, "is a binary file, not text")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return self.fail(path, f"is not UTF-8 text (byte {exc.start} cannot be decoded)")
-        try:
-            parsed = parse_readout(text, vocabulary=self.vocabulary)
-        except UnreadableReadout as exc:
-            return self.fail(path, str(exc))
-        if self.json:
-            self.stdout.write(json.dumps(parsed.as_json(path.name), ensure_ascii=False))
-        try:
+    def import_batch(self, paths: list[Path], pool) -> None:
+        loaded = [load(p) for p in paths]
+        for item in loaded:
+            if item.error:
+                self.fail(item.path, item.error)
+        loaded = [item for item in loaded if not item.error]
+        known = {}
+        if not self.dry_run:
+            rows = Readout.objects.filter(file_name__in=[i.path.name for i in loaded]).values_list("file_name", "content_hash")
+            known = dict(rows)
+        # An unchanged file is not parsed again, unless its parse is asked for.
+        todo = []
+        for item in loaded:
+            if not self.json and known.get(item.path.name) == item.digest:
+                self.counts["unchanged"] += 1
+            else:
+                todo.append(item)
+        texts = [item.text for item in todo]
+        if pool and len(texts) > 1:
+            # Workers are forked on demand: they must not inherit an open database connection.
+            connections.close_all()
+            results = list(pool.map(parse, texts, chunksize=25))
+        else:
+            results = [parse(t) for t in texts]
+        new: list[NewReadout] = []
+        changed: list[NewReadout] = []
+        for item, result in zip(todo, results, strict=True):
+            if isinstance(result, str):
+                self.fail(item.path, result)
+                continue
+            if self.json:
+                self.stdout.write(json.dumps(result.as_json(item.path.name), ensure_ascii=False))
+            try:
+                check_importable(result)
+            except ImportRefused as exc:
+                self.fail(item.path, str(exc))
+                continue
             if self.dry_run:
-                check_importable(parsed)
                 self.counts["parsed"] += 1
-                return None
+            elif known.get(item.path.name) == item.digest:
+                self.counts["unchanged"] += 1
+            else:
+                (changed if item.path.name in known else new).append(NewReadout(item.path.name, item.text, result))
+        if self.dry_run:
+            return
+        self.write_new(new)
+        for item in changed:
+            self.write_one(item)
+
+    def write_new(self, items: list[NewReadout]) -> None:
+        # Two files with the same name in one run: the first is new, the second changes it.
+        seen, first, later = set(), [], []
+        for item in items:
+            (later if item.file_name in seen else first).append(item)
+            seen.add(item.file_name)
+        try:
+            results = write_new_readouts(first, publish=self.publish)
+        except (DatabaseError, ImportRefused):
+            for item in first:  # find the file at fault; the others go in one by one
+                self.write_one(item)
+        else:
+            for item, result in zip(first, results, strict=True):
+                self.done(item, result)
+        for item in later:
+            self.write_one(item)
+
+    def write_one(self, item: NewReadout) -> None:
+        try:
             # Filled by write_readout when it is done, so the revision holds the final state.
             with reversion.create_revision(manage_manually=True):
-                reversion.set_comment(f"Imported {path.name}")
-                result = write_readout(parsed=parsed, file_name=path.name, text=text, publish=self.publish)
+                reversion.set_comment(f"Imported {item.file_name}")
+                result = write_readout(parsed=item.parsed, file_name=item.file_name, text=item.text, publish=self.publish)
         except ImportRefused as exc:
-            return self.fail(path, str(exc))
+            return self.fail(Path(item.file_name), str(exc))
         except DatabaseError as exc:
-            return self.fail(path, f"could not be written: {exc}".strip())
+            return self.fail(Path(item.file_name), f"could not be written: {exc}".strip())
+        return self.done(item, result)
+
+    def done(self, item: NewReadout, result) -> None:
         self.counts[result.outcome] += 1
         for conflict in result.conflicts:
             self.counts["conflicts"] += 1
-            self.report.write(self.style.WARNING(f"{path.name}: conflict: {conflict}; flagged for review"))
+            self.report.write(self.style.WARNING(f"{item.file_name}: conflict: {conflict}; flagged for review"))
         if result.outcome != "unchanged" and self.verbosity >= 2:
-            self.report.write(f"{path.name}: {result.outcome} — {result.meeting}")
-        return None
+            self.report.write(f"{item.file_name}: {result.outcome} — {result.meeting}")
