@@ -508,7 +508,7 @@ class Statement(models.Model):
 # readouts, statements, attendances and their participants, as they were at that moment.
 reversion.register(
     Meeting,
-    exclude=["search_text", "search_vector", "year", "issuers", "principal_slugs", "topic_slugs", "lock_version"],
+    exclude=["search_text", "search_vector", "year", "issuers", "principal_slugs", "topic_slugs", "topics", "lock_version"],
     follow=["readouts", "attendances"],
 )
 reversion.register(Readout, follow=["statements"])

@@ -108,11 +108,16 @@ class Command(BaseCommand):
         if len(files) >= PARALLEL_FROM and workers > 1:
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(vocabulary,))
         try:
+            # A pipeline: the next batch is parsed by the workers while this one is written.
+            pending = None
             for start in range(0, len(files), BATCH):
-                self.import_batch(files[start : start + BATCH], pool)
-                if self.progress:
-                    done = min(start + BATCH, len(files))
-                    sys.stderr.write(f"\r{done}/{len(files)} files  " + ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())))
+                prepared = self.prepare(files[start : start + BATCH], pool)
+                if pending:
+                    self.finish(*pending)
+                pending = prepared
+                self.show_progress(start, len(files))
+            if pending:
+                self.finish(*pending)
         finally:
             if pool:
                 pool.shutdown()
@@ -140,7 +145,14 @@ class Command(BaseCommand):
         self.counts["failed"] += 1
         self.report.write(self.style.ERROR(f"{path.name}: {reason}"))
 
-    def import_batch(self, paths: list[Path], pool) -> None:
+    def show_progress(self, start: int, total: int) -> None:
+        if self.progress:
+            done = min(start + BATCH, total)
+            counts = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))
+            sys.stderr.write(f"\r{done}/{total} files  {counts}")
+
+    def prepare(self, paths: list[Path], pool):
+        """Read a batch, set aside what has not changed, and start parsing the rest."""
         loaded = [load(p) for p in paths]
         for item in loaded:
             if item.error:
@@ -148,7 +160,9 @@ class Command(BaseCommand):
         loaded = [item for item in loaded if not item.error]
         known = {}
         if not self.dry_run:
-            rows = Readout.objects.filter(file_name__in=[i.path.name for i in loaded]).values_list("file_name", "content_hash")
+            rows = Readout.objects.filter(file_name__in=[i.path.name for i in loaded]).values_list(
+                "file_name", "content_hash"
+            )
             known = dict(rows)
         # An unchanged file is not parsed again, unless its parse is asked for.
         todo = []
@@ -161,9 +175,13 @@ class Command(BaseCommand):
         if pool and len(texts) > 1:
             # Workers are forked on demand: they must not inherit an open database connection.
             connections.close_all()
-            results = list(pool.map(parse, texts, chunksize=25))
+            results = pool.map(parse, texts, chunksize=25)  # an iterator: the work goes on meanwhile
         else:
             results = [parse(t) for t in texts]
+        return todo, results, known
+
+    def finish(self, todo: list[Loaded], results, known: dict[str, str]) -> None:
+        """Report the batch's parse failures and write what it holds."""
         new: list[NewReadout] = []
         changed: list[NewReadout] = []
         for item, result in zip(todo, results, strict=True):
@@ -211,7 +229,9 @@ class Command(BaseCommand):
             # Filled by write_readout when it is done, so the revision holds the final state.
             with reversion.create_revision(manage_manually=True):
                 reversion.set_comment(f"Imported {item.file_name}")
-                result = write_readout(parsed=item.parsed, file_name=item.file_name, text=item.text, publish=self.publish)
+                result = write_readout(
+                    parsed=item.parsed, file_name=item.file_name, text=item.text, publish=self.publish
+                )
         except ImportRefused as exc:
             return self.fail(Path(item.file_name), str(exc))
         except DatabaseError as exc:

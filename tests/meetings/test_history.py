@@ -1,0 +1,40 @@
+"""The importer's own revisions must read like reversion's: compared with Django's serializer."""
+
+import json
+
+import pytest
+from django.core import serializers
+from reversion.models import Version
+from reversion.revisions import _get_options
+
+from meetings.models import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_revision_matches_djangos_serialization_of_every_object(seeds):
+    meeting = Meeting.objects.get(date="2016-09-18")
+    revision = Version.objects.get_for_object(meeting).get().revision
+    versions = list(revision.version_set.all())
+    kinds = sorted({v.content_type.model for v in versions})
+    assert kinds == ["attendance", "meeting", "participant", "readout", "statement"]
+    assert len(versions) == 1 + 1 + 3 + 6 + 6  # meeting, readout, statements, attendances, participants
+    for version in versions:
+        obj = version.object
+        model = type(obj)
+        expected = json.loads(serializers.serialize("json", [obj], fields=_get_options(model).fields))[0]
+        stored = json.loads(version.serialized_data)[0]
+        if model is Meeting:  # touched after the import by the derived-column refresh
+            expected["fields"].pop("modified")
+            stored["fields"].pop("modified")
+        for name in set(stored["fields"]) | set(expected["fields"]):
+            assert stored["fields"].get(name) == expected["fields"].get(name), (model, name)
+        assert stored == expected, model
+
+
+def test_version_object_repr_names_the_object(seeds):
+    meeting = Meeting.objects.get(date="2016-09-18")
+    reprs = {v.object_repr for v in Version.objects.get_for_object(meeting).get().revision.version_set.all()}
+    assert "Japan-ROK Foreign Ministers' Meeting (2016-09-18)" in reprs
+    assert "Fumio Kishida (principal)" in reprs
+    assert "JPN: Japan-ROK Foreign Ministers' Meeting §1" in reprs
