@@ -6,6 +6,7 @@ the body (numbered paragraphs, section headings, bullets). Everything is read fr
 text; what the text does not say stays empty.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -194,16 +195,21 @@ def page_date(line: str) -> date | None:
 # --- Language and kind ---------------------------------------------------------------------
 
 
+KANA = re.compile(r"[\u3040-\u30ff]")
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z]")
+
+
 def detect_language(text: str) -> str:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    latin = len(LATIN.findall(text))
+    other = len(OTHER_LETTER.findall(text))
+    if latin + other == 0:
         return ""
-    kana = sum(1 for c in letters if "\u3040" <= c <= "\u30ff")
-    hangul = sum(1 for c in letters if "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff")
-    han = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff")
-    latin = sum(1 for c in letters if c.isascii())
-    if latin >= 0.6 * len(letters):
+    if latin >= 0.6 * (latin + other):
         return "en"
+    kana, hangul, han = len(KANA.findall(text)), len(HANGUL.findall(text)), len(HAN.findall(text))
     if kana > hangul and kana + han > latin:
         return "ja"
     if hangul > kana and hangul > latin:
@@ -1154,8 +1160,13 @@ def _assign_speakers(statements: list[ParsedStatement], participants: list[Parse
 
 
 def compile_vocabulary(vocabulary: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
+    return _compile_vocabulary(tuple((slug, tuple(words)) for slug, words in vocabulary.items()))
+
+
+@functools.lru_cache(maxsize=8)
+def _compile_vocabulary(vocabulary: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern]]:
     compiled = []
-    for slug, phrases in vocabulary.items():
+    for slug, phrases in vocabulary:
         words = [p.strip() for p in phrases if p.strip()]
         if not words:
             continue

@@ -1,0 +1,395 @@
+"""Benchmark the archive at a given size: import, search, facets, deep pages, queries per page.
+
+    .venv/bin/python bench/run.py --readouts 100000        # or: make bench N=100000
+
+Every figure is printed beside a baseline measured in the same run, and the whole result is
+written as JSON to bench/out/results-<N>.json. The database is `readouts_bench` on the
+embedded PostgreSQL, or on the server DATABASE_URL names; it is dropped and made anew.
+Pages are fetched over HTTP from gunicorn (2 workers, DEBUG off); their SQL is captured in
+this process and replayed straight to PostgreSQL for the baseline.
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+BENCH_DB = "readouts_bench"
+
+SEARCHES = [
+    # rare words
+    "cranes", "lighthouse", "Cheorwon", "Tsushima archives",
+    # common words
+    "North Korea", "cooperation", "exchanges", "missile", "economic",
+    # phrases
+    '"comfort women"', '"people-to-people exchanges"', '"security cooperation"', '"supply chains"',
+    # or, exclusions
+    "Takeshima or Dokdo", "earthquake or condolences", "abductions -missile", "history -comfort",
+    # names
+    "Hayashi", "Kim",
+]
+FACETS = [
+    {},
+    {"level": "summit"},
+    {"level": "foreign-ministers", "format": "in-person", "issuer": "JPN"},
+]
+BROWSE = [
+    {}, {"level": "summit"}, {"year": "2010"}, {"sort": "oldest"}, {"topic": "abductions"},
+    {"year": ["2005", "2006"], "level": "foreign-ministers", "issuer": "KOR"},
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def database_urls() -> tuple[str, str]:
+    """(admin URL to create the bench database with, the bench database's URL)."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        sys.path.insert(0, str(ROOT))
+        from archive import pgcluster
+
+        pgcluster.start(quiet=True)
+        p = pgcluster.connection_params()
+        base = f"postgres://{p['user']}:{p['password']}@{p['host']}:{p['port']}/{p['dbname']}"
+    parts = urllib.parse.urlsplit(base)
+    bench = urllib.parse.urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return base, bench
+
+
+def fresh_database(admin_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def run(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> float:
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status}")
+    return time.perf_counter() - start
+
+
+def query_string(params: dict) -> str:
+    return urllib.parse.urlencode(params, doseq=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readouts", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=15, help="timed fetches of each page")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: dict = {"readouts_requested": args.readouts, "seed": args.seed, "machine": machine()}
+
+    corpus = OUT / f"corpus-{args.readouts}-{args.seed}"
+    if not (corpus / "MANIFEST.tsv").exists():
+        print(f"generating {args.readouts} readouts in {corpus} …", flush=True)
+        subprocess.run([PY, "bench/generate.py", str(corpus), "--readouts", str(args.readouts), "--seed", str(args.seed)],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+    admin_url, bench_url = database_urls()
+    fresh_database(admin_url)
+    env = {**os.environ, "DATABASE_URL": bench_url, "DEBUG": "false", "SECRET_KEY": "benchmark-only",
+           "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    run([PY, "manage.py", "migrate", "-v0"], env)
+
+    print("import …", flush=True)
+    first = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
+    again = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
+
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM meetings_readout), (SELECT count(*) FROM meetings_statement),"
+                       " (SELECT count(*) FROM meetings_meeting)")
+        readouts, statements, meetings = cursor.fetchone()
+    results["import"] = {
+        "readouts": readouts, "statements": statements, "meetings": meetings,
+        "seconds": round(first, 2), "readouts_per_s": round(readouts / first, 1),
+        "statements_per_s": round(statements / first, 1),
+        "reimport_seconds": round(again, 2), "reimport_share": round(again / first, 3),
+    }
+    print("writes alone and COPY …", flush=True)
+    results["writes"] = writes_versus_copy(corpus)
+
+    print("pages …", flush=True)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "archive.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                get(base + "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        results["pages"] = pages(base, args.repeat)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    (OUT / f"results-{args.readouts}.json").write_text(json.dumps(results, indent=2))
+    report(results)
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine()}
+
+
+DATA_TABLES = [
+    "meetings_participant", "meetings_meeting", "meetings_readout", "meetings_attendance", "meetings_statement",
+    "meetings_statement_speakers", "meetings_statement_topics", "meetings_meeting_topics",
+    "reversion_revision", "reversion_version",
+]
+
+
+def writes_versus_copy(corpus: Path) -> dict:
+    """The importer's database writes alone, beside a plain COPY of the same rows into the same tables."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connection, connections, transaction
+
+    from meetings.importing import NewReadout, topic_vocabulary, write_new_readouts
+    from meetings.management.commands import import_readouts as command
+
+    files = sorted(corpus.glob("*.txt"))
+    loaded = [command.load(p) for p in files]
+    vocabulary = topic_vocabulary()
+    connections.close_all()
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), initializer=command._init_worker, initargs=(vocabulary,)) as pool:
+        parsed = list(pool.map(command.parse, [item.text for item in loaded], chunksize=50))
+    parse_seconds = time.perf_counter() - start
+    items = [NewReadout(item.path.name, item.text, p) for item, p in zip(loaded, parsed, strict=True) if not isinstance(p, str)]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
+    start = time.perf_counter()
+    for i in range(0, len(items), command.BATCH):
+        write_new_readouts(items[i : i + command.BATCH], publish=True)
+    writes = time.perf_counter() - start
+
+    # The same rows, as they now stand, COPYed out and back in (generated columns are generated again).
+    dumps = {}
+    with connection.cursor() as cursor:
+        for table in DATA_TABLES:
+            cursor.execute(
+                "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns"
+                " WHERE table_name = %s AND is_generated = 'NEVER'",
+                [table],
+            )
+            columns = cursor.fetchone()[0]
+            buffer = bytearray()
+            with cursor.cursor.copy(f"COPY {table} ({columns}) TO STDOUT") as copy:
+                for block in copy:
+                    buffer += block
+            dumps[table] = (columns, bytes(buffer))
+        cursor.execute(f"TRUNCATE {', '.join(DATA_TABLES)} CASCADE")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in DATA_TABLES:
+            columns, data = dumps[table]
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(data)
+    copy_seconds = time.perf_counter() - start
+    rows = len(items)
+    return {
+        "parse_seconds": round(parse_seconds, 2),
+        "writes_seconds": round(writes, 2),
+        "writes_readouts_per_s": round(rows / writes, 1),
+        "copy_seconds": round(copy_seconds, 2),
+        "copy_readouts_per_s": round(rows / copy_seconds, 1),
+        "writes_speed_share_of_copy": round(copy_seconds / writes, 3),
+    }
+
+
+def capture(path: str) -> list[str]:
+    """The SQL a page runs, rendered in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status = Client(HTTP_HOST="127.0.0.1").get(path).status_code
+    if status != 200:
+        raise RuntimeError(f"{path}: {status}")
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def time_sql(statements: list[str], repeat: int) -> list[float]:
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for sql in statements:  # warm
+            raw.execute(sql)
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for sql in statements:
+                raw.execute(sql)
+                if raw.description:
+                    raw.fetchall()
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def pages(base: str, repeat: int) -> dict:
+    from meetings.models import Meeting
+
+    mix = [("search", {"q": q, **f}) for q in SEARCHES for f in FACETS[: 3 if q in SEARCHES[:8] else 2]]
+    mix += [("browse", b) for b in BROWSE]
+    rows = []
+    for kind, params in mix:
+        path = "/?" + query_string(params)
+        statements = capture(path)
+        get(base + path)
+        http = [get(base + path) for _ in range(repeat)]
+        sql = time_sql(statements, repeat)
+        row = {"kind": kind, "path": path, "queries": len(statements),
+               "http_p50_ms": ms(percentile(http, 0.5)), "http_p95_ms": ms(percentile(http, 0.95)),
+               "sql_p50_ms": ms(percentile(sql, 0.5)), "sql_p95_ms": ms(percentile(sql, 0.95))}
+        facet_sql = [s for s in statements if "UNION ALL" in s]
+        if kind == "search" and facet_sql:
+            where = count_sql(params)
+            row["facets_p50_ms"] = ms(percentile(time_sql(facet_sql, repeat), 0.5))
+            row["count_p50_ms"] = ms(percentile(time_sql([where], repeat), 0.5))
+        rows.append(row)
+
+    def summary(kind: str) -> dict:
+        chosen = [r for r in rows if r["kind"] == kind]
+        http95 = [r["http_p95_ms"] for r in chosen]
+        sql95 = [r["sql_p95_ms"] for r in chosen]
+        out = {
+            "pages": len(chosen),
+            "http_p50_ms": round(statistics.median([r["http_p50_ms"] for r in chosen]), 1),
+            "http_p95_ms": round(percentile(http95, 0.95), 1),
+            "sql_p95_ms": round(percentile(sql95, 0.95), 1),
+            "worst_page_ratio_p95": round(max(r["http_p95_ms"] / max(r["sql_p95_ms"], 0.01) for r in chosen), 2),
+            "ratio_of_p95s": round(percentile(http95, 0.95) / max(percentile(sql95, 0.95), 0.01), 2),
+        }
+        facets = [r for r in chosen if "facets_p50_ms" in r]
+        if facets:
+            out["facets_over_count_worst"] = round(max(r["facets_p50_ms"] / max(r["count_p50_ms"], 0.01) for r in facets), 2)
+            out["facets_over_count_median"] = round(
+                statistics.median(r["facets_p50_ms"] / max(r["count_p50_ms"], 0.01) for r in facets), 2
+            )
+        return out
+
+    meeting = Meeting.objects.published().order_by("-date").first()
+    total = Meeting.objects.published().count()
+    last = max(1, (total + 19) // 20)
+    deep = min(1000, last)
+    page1 = [get(f"{base}/?page=1") for _ in range(repeat)]
+    pagek = [get(f"{base}/?page={deep}") for _ in range(repeat)]
+    return {
+        "search": summary("search"),
+        "browse": summary("browse"),
+        "deep_pages": {
+            "page": deep,
+            "page_1_p95_ms": ms(percentile(page1, 0.95)),
+            "page_k_p95_ms": ms(percentile(pagek, 0.95)),
+            "ratio": round(percentile(pagek, 0.95) / percentile(page1, 0.95), 2),
+        },
+        "queries_per_page": {
+            "home": len(capture("/")),
+            "search": len(capture("/?q=%22comfort+women%22&level=summit")),
+            "meeting": len(capture(meeting.get_absolute_url())),
+        },
+        "rows": rows,
+    }
+
+
+def count_sql(params: dict) -> str:
+    """A bare COUNT(*) of the meetings a search page lists, with the same filters."""
+    from meetings.filters import MeetingFilter
+    from meetings.models import Meeting
+
+    filterset = MeetingFilter(params, queryset=Meeting.objects.published())
+    filterset.is_valid()
+    sql, sql_params = filterset.qs.order_by().values("pk").query.sql_with_params()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return cursor.cursor.mogrify(f"SELECT count(*) FROM ({sql}) AS matches", sql_params)
+
+
+def report(results: dict) -> None:
+    imp, w, p = results["import"], results["writes"], results["pages"]
+    s, b, d = p["search"], p["browse"], p["deep_pages"]
+    lines = [
+        f"Readout Archive benchmark: {imp['readouts']:,} readouts, {imp['statements']:,} statements, "
+        f"{imp['meetings']:,} meetings; {results['machine']['cpus']} CPUs",
+        "",
+        f"{'measure':46} {'figure':>14} {'baseline':>14} {'ratio':>8}  target",
+        f"{'import, readouts/s (statements/s)':46} {imp['readouts_per_s']:>14} {'':>14} {'':>8}  >= 200",
+        f"{'  statements/s':46} {imp['statements_per_s']:>14}",
+        f"{'  writes alone vs COPY, readouts/s':46} {w['writes_readouts_per_s']:>14} {w['copy_readouts_per_s']:>14} "
+        f"{w['writes_speed_share_of_copy']:>8}  >= 0.5",
+        f"{'  re-import unchanged, s vs first import':46} {imp['reimport_seconds']:>14} {imp['seconds']:>14} "
+        f"{imp['reimport_share']:>8}  <= 0.3",
+        f"{'search page p95 ms vs its SQL p95 (all pages)':46} {s['http_p95_ms']:>14} {s['sql_p95_ms']:>14} "
+        f"{s['ratio_of_p95s']:>8}  <= 1.3, < 150 ms",
+        f"{'  worst single page, p95 over SQL p95':46} {'':>14} {'':>14} {s['worst_page_ratio_p95']:>8}",
+        f"{'browse page p95 ms (no search text)':46} {b['http_p95_ms']:>14} {b['sql_p95_ms']:>14} "
+        f"{b['ratio_of_p95s']:>8}  < 50 ms",
+        f"{'facet counts vs bare COUNT(*), median (worst)':46} {'':>14} {'':>14} "
+        f"{s.get('facets_over_count_median', '-'):>8}  <= 1.5 ({s.get('facets_over_count_worst', '-')})",
+        f"{'page ' + str(d['page']) + ' vs page 1, p95 ms':46} {d['page_k_p95_ms']:>14} {d['page_1_p95_ms']:>14} "
+        f"{d['ratio']:>8}  <= 2",
+        f"{'queries per page: home / search / meeting':46} "
+        f"{p['queries_per_page']['home']} / {p['queries_per_page']['search']} / {p['queries_per_page']['meeting']}",
+        f"{'search mix':46} {s['pages']} searches, {b['pages']} browse pages",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
