@@ -17,15 +17,102 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-JP_FAMILY = ["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato",
-             "Yoshida", "Yamada", "Sasaki", "Yamaguchi", "Matsumoto", "Inoue", "Kimura", "Hayashi", "Shimizu", "Mori",
-             "Ikeda", "Hashimoto", "Ishikawa", "Ogawa", "Okada", "Fujita", "Goto", "Hasegawa", "Murakami", "Kondo"]
-JP_GIVEN = ["Hiroshi", "Takeshi", "Kenji", "Makoto", "Taro", "Ichiro", "Yoshio", "Masao", "Akira", "Koji", "Shinji",
-            "Naoki", "Kazuo", "Tetsuya", "Hideki", "Yoko", "Keiko", "Noriko", "Satoshi", "Daisuke"]
-KR_FAMILY = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo", "Shin",
-             "Kwon", "Hwang", "Ahn", "Song", "Yoo", "Hong"]
-KR_GIVEN = ["Min-su", "Ji-hoon", "Sung-min", "Young-ho", "Jae-won", "Dong-hyun", "Hyun-woo", "Kyung-hee", "Soo-jin",
-            "Eun-ji", "Byung-se", "Tae-yong", "Jin-ho", "Sang-woo", "Hye-won", "Chul-soo", "Seung-ho", "Joon-young"]
+JP_FAMILY = [
+    "Sato",
+    "Suzuki",
+    "Takahashi",
+    "Tanaka",
+    "Watanabe",
+    "Ito",
+    "Yamamoto",
+    "Nakamura",
+    "Kobayashi",
+    "Kato",
+    "Yoshida",
+    "Yamada",
+    "Sasaki",
+    "Yamaguchi",
+    "Matsumoto",
+    "Inoue",
+    "Kimura",
+    "Hayashi",
+    "Shimizu",
+    "Mori",
+    "Ikeda",
+    "Hashimoto",
+    "Ishikawa",
+    "Ogawa",
+    "Okada",
+    "Fujita",
+    "Goto",
+    "Hasegawa",
+    "Murakami",
+    "Kondo",
+]
+JP_GIVEN = [
+    "Hiroshi",
+    "Takeshi",
+    "Kenji",
+    "Makoto",
+    "Taro",
+    "Ichiro",
+    "Yoshio",
+    "Masao",
+    "Akira",
+    "Koji",
+    "Shinji",
+    "Naoki",
+    "Kazuo",
+    "Tetsuya",
+    "Hideki",
+    "Yoko",
+    "Keiko",
+    "Noriko",
+    "Satoshi",
+    "Daisuke",
+]
+KR_FAMILY = [
+    "Kim",
+    "Lee",
+    "Park",
+    "Choi",
+    "Jung",
+    "Kang",
+    "Cho",
+    "Yoon",
+    "Jang",
+    "Lim",
+    "Han",
+    "Oh",
+    "Seo",
+    "Shin",
+    "Kwon",
+    "Hwang",
+    "Ahn",
+    "Song",
+    "Yoo",
+    "Hong",
+]
+KR_GIVEN = [
+    "Min-su",
+    "Ji-hoon",
+    "Sung-min",
+    "Young-ho",
+    "Jae-won",
+    "Dong-hyun",
+    "Hyun-woo",
+    "Kyung-hee",
+    "Soo-jin",
+    "Eun-ji",
+    "Byung-se",
+    "Tae-yong",
+    "Jin-ho",
+    "Sang-woo",
+    "Hye-won",
+    "Chul-soo",
+    "Seung-ho",
+    "Joon-young",
+]
 
 CITIES = {"JPN": ["Tokyo", "Osaka", "Kyoto", "Fukuoka", "Hiroshima"], "KOR": ["Seoul", "Busan", "Jeju", "Gyeongju"]}
 MULTILATERAL = [
@@ -41,44 +128,84 @@ MULTILATERAL = [
 
 # Topic paragraphs: {a} is the speaker's reference ("Minister Sato"), {b} the counterpart's.
 TOPICS = [
-    ("north-korea", 30, [
-        "{a} stated that North Korea's nuclear and ballistic missile programs are a grave threat to the region, and that Japan and the ROK will continue to cooperate closely.",
-        "The two {role} confirmed that they will cooperate toward the complete denuclearization of North Korea in accordance with the relevant United Nations Security Council resolutions.",
-        "{a} condemned the recent missile launch by North Korea and requested continued close coordination among Japan, the ROK and the United States.",
-    ]),
-    ("abductions", 12, [
-        "{a} requested the understanding and cooperation of the ROK toward the early resolution of the abductions issue, and {b} expressed support.",
-        "The two {role} shared the view that they will continue to cooperate on humanitarian issues, including the abductions issue and separated families.",
-    ]),
-    ("history", 10, [
-        "{a} explained the position of the Government on issues of history, and {b} stressed the importance of squarely facing the past.",
-        "With regard to the comfort women issue, {a} stated that both sides should steadily implement the agreement.",
-        "{a} raised the issue of the former civilian workers from the Korean Peninsula and explained Japan's consistent position.",
-    ]),
-    ("takeshima", 4, [
-        "{a} conveyed Japan's position on Takeshima, and {b} explained the position of the ROK on Dokdo.",
-    ]),
-    ("economy", 14, [
-        "The two {role} welcomed the growth of bilateral trade and investment and agreed to promote economic cooperation, including supply chains and energy.",
-        "{a} expressed hope for progress toward an Economic Partnership Agreement, and {b} agreed to continue consultations.",
-    ]),
-    ("exchanges", 12, [
-        "{a} noted that people-to-people exchanges, including youth exchanges and tourism, form the foundation of the relationship.",
-        "The two {role} agreed to expand cultural and youth exchanges in light of the anniversary of the normalization of relations.",
-    ]),
-    ("security", 8, [
-        "{a} stated that security cooperation between Japan and the ROK, and among Japan, the ROK and the United States, is essential.",
-    ]),
-    ("trilateral", 6, [
-        "The two {role} agreed to work together toward the success of the Japan-China-ROK trilateral summit.",
-    ]),
-    ("disaster", 3, [
-        "{a} extended condolences for the victims of the recent earthquake, and {b} expressed gratitude for the sympathy.",
-    ]),
-    ("rare", 1, [
-        "{a} mentioned the joint survey of the migratory cranes of the Cheorwon basin and the Izumi plain.",
-        "{b} raised the preservation of the Tsushima strait lighthouse archives.",
-    ]),
+    (
+        "north-korea",
+        30,
+        [
+            "{a} stated that North Korea's nuclear and ballistic missile programs are a grave threat to the region, and that Japan and the ROK will continue to cooperate closely.",
+            "The two {role} confirmed that they will cooperate toward the complete denuclearization of North Korea in accordance with the relevant United Nations Security Council resolutions.",
+            "{a} condemned the recent missile launch by North Korea and requested continued close coordination among Japan, the ROK and the United States.",
+        ],
+    ),
+    (
+        "abductions",
+        12,
+        [
+            "{a} requested the understanding and cooperation of the ROK toward the early resolution of the abductions issue, and {b} expressed support.",
+            "The two {role} shared the view that they will continue to cooperate on humanitarian issues, including the abductions issue and separated families.",
+        ],
+    ),
+    (
+        "history",
+        10,
+        [
+            "{a} explained the position of the Government on issues of history, and {b} stressed the importance of squarely facing the past.",
+            "With regard to the comfort women issue, {a} stated that both sides should steadily implement the agreement.",
+            "{a} raised the issue of the former civilian workers from the Korean Peninsula and explained Japan's consistent position.",
+        ],
+    ),
+    (
+        "takeshima",
+        4,
+        [
+            "{a} conveyed Japan's position on Takeshima, and {b} explained the position of the ROK on Dokdo.",
+        ],
+    ),
+    (
+        "economy",
+        14,
+        [
+            "The two {role} welcomed the growth of bilateral trade and investment and agreed to promote economic cooperation, including supply chains and energy.",
+            "{a} expressed hope for progress toward an Economic Partnership Agreement, and {b} agreed to continue consultations.",
+        ],
+    ),
+    (
+        "exchanges",
+        12,
+        [
+            "{a} noted that people-to-people exchanges, including youth exchanges and tourism, form the foundation of the relationship.",
+            "The two {role} agreed to expand cultural and youth exchanges in light of the anniversary of the normalization of relations.",
+        ],
+    ),
+    (
+        "security",
+        8,
+        [
+            "{a} stated that security cooperation between Japan and the ROK, and among Japan, the ROK and the United States, is essential.",
+        ],
+    ),
+    (
+        "trilateral",
+        6,
+        [
+            "The two {role} agreed to work together toward the success of the Japan-China-ROK trilateral summit.",
+        ],
+    ),
+    (
+        "disaster",
+        3,
+        [
+            "{a} extended condolences for the victims of the recent earthquake, and {b} expressed gratitude for the sympathy.",
+        ],
+    ),
+    (
+        "rare",
+        1,
+        [
+            "{a} mentioned the joint survey of the migratory cranes of the Cheorwon basin and the Izumi plain.",
+            "{b} raised the preservation of the Tsushima strait lighthouse archives.",
+        ],
+    ),
 ]
 
 
@@ -157,15 +284,30 @@ def make_meeting(rng: random.Random, roster: Roster) -> Meeting:
     hour, minute = rng.randint(8, 20), rng.choice([0, 5, 15, 30, 40, 45])
     meridiem = "a.m." if hour < 12 else "p.m."
     start = f"{(hour - 1) % 12 + 1}:{minute:02d} {meridiem}"
-    return Meeting(day, level, fmt, roster.holder("JPN", office, year), roster.holder("KOR", office, year), city,
-                   country_phrase, occasion, paragraphs, start, rng.choice([10, 20, 30, 45, 50, 60, 90]))
+    return Meeting(
+        day,
+        level,
+        fmt,
+        roster.holder("JPN", office, year),
+        roster.holder("KOR", office, year),
+        city,
+        country_phrase,
+        occasion,
+        paragraphs,
+        start,
+        rng.choice([10, 20, 30, 45, 50, 60, 90]),
+    )
 
 
 def _titles(m: Meeting) -> tuple[str, str, str, str]:
     if m.level == "summit":
         return "Prime Minister", "President of the Republic of Korea (ROK)", "Prime Minister", "President"
-    return ("Minister for Foreign Affairs", "Minister of Foreign Affairs of the Republic of Korea (ROK)",
-            "Minister", "Minister")
+    return (
+        "Minister for Foreign Affairs",
+        "Minister of Foreign Affairs of the Republic of Korea (ROK)",
+        "Minister",
+        "Minister",
+    )
 
 
 def _body(m: Meeting, rng: random.Random, jp_first: bool) -> list[str]:
@@ -185,14 +327,23 @@ def _month_day(d: date) -> str:
 
 def japan_current(m: Meeting, rng: random.Random) -> str:
     jp_title, kr_title, _, _ = _titles(m)
-    kind = "telephone talk" if m.format == "telephone" else (
-        "Japan-Republic of Korea (ROK) Summit Meeting" if m.level == "summit" else "Japan-ROK Foreign Ministers' Meeting")
+    kind = (
+        "telephone talk"
+        if m.format == "telephone"
+        else (
+            "Japan-Republic of Korea (ROK) Summit Meeting"
+            if m.level == "summit"
+            else "Japan-ROK Foreign Ministers' Meeting"
+        )
+    )
     where = ""
     if m.city:
         where = f", who was visiting {m.city}, {m.country_phrase}" + (f", to attend {m.occasion}" if m.occasion else "")
-    lead = (f"On {_month_day(m.day)}, commencing at around {m.start} for approximately {m.minutes} minutes, "
-            f"Mr. {m.jp.name}, {jp_title}{where}, held a {kind} with H.E. Mr. {m.kr.name}, {kr_title}. "
-            "The overview of the meeting is as follows.")
+    lead = (
+        f"On {_month_day(m.day)}, commencing at around {m.start} for approximately {m.minutes} minutes, "
+        f"Mr. {m.jp.name}, {jp_title}{where}, held a {kind} with H.E. Mr. {m.kr.name}, {kr_title}. "
+        "The overview of the meeting is as follows."
+    )
     lines = ["Japan-Republic of Korea Relations", "", f"{m.day:%B} {m.day.day}, {m.day.year}", "", lead, ""]
     lines += [f"  {i}. {p}" for i, p in enumerate(_body(m, rng, True), start=1)]
     lines += ["", "Back to Japan-Republic of Korea Relations"]
@@ -205,12 +356,22 @@ def japan_overview(m: Meeting, rng: random.Random) -> str:
     kind = "Summit Meeting" if m.level == "summit" else "Foreign Ministers' Meeting"
     place = f" in {m.city}, {m.country_phrase.replace('the ', '', 1)}," if m.city else ""
     verb = "held telephone talks" if m.format == "telephone" else "held talks"
-    lead = (f"{jp_title} {m.jp.name} {verb} with Mr. {m.kr.name}, {kr_title}{place} on {_month_day(m.day)}. "
-            "The following is an overview of the meeting.")
+    lead = (
+        f"{jp_title} {m.jp.name} {verb} with Mr. {m.kr.name}, {kr_title}{place} on {_month_day(m.day)}. "
+        "The following is an overview of the meeting."
+    )
     body = _body(m, rng, True)
     half = max(1, len(body) // 2)
-    lines = [f"Japan-ROK {kind} (Overview)", "", f"({published:%B} {published.day}, {published.year})", "", lead, "",
-             "1. Bilateral Relations", ""]
+    lines = [
+        f"Japan-ROK {kind} (Overview)",
+        "",
+        f"({published:%B} {published.day}, {published.year})",
+        "",
+        lead,
+        "",
+        "1. Bilateral Relations",
+        "",
+    ]
     lines += [f"  {i}. ({i}) {p}" for i, p in enumerate(body[:half], start=1)]
     if body[half:]:
         lines += ["", "2. Regional Issues", ""]
@@ -229,12 +390,31 @@ def korea_ministry(m: Meeting, rng: random.Random) -> str:
         title = f"Foreign Minister Meets with {pronoun} Japanese Counterpart"
     verb = "had a telephone conversation with" if m.format == "telephone" else "met with"
     if m.format == "telephone":
-        title = title.replace("Meets with", "Holds Telephone Conversation with").replace("Holds Summit with", "Holds Telephone Talks with")
+        title = title.replace("Meets with", "Holds Telephone Conversation with").replace(
+            "Holds Summit with", "Holds Telephone Talks with"
+        )
     where = f" in {m.city}" if m.city else ""
     occasion = f"On the sidelines of {m.occasion}, " if m.occasion else ""
     first = f"1. {occasion}{subject} {verb} {other}{where} on {_month_day(m.day)} and exchanged views on matters of mutual concern."
-    lines = ["바로가기 메뉴", "본문 바로가기", "주메뉴 바로가기", "검색창 열기", "KOR", "", "Press Releases", "", title, "",
-             "Date", f"{m.day:%Y-%m-%d}", "hit", str(rng.randint(100, 5000)), "", first, ""]
+    lines = [
+        "바로가기 메뉴",
+        "본문 바로가기",
+        "주메뉴 바로가기",
+        "검색창 열기",
+        "KOR",
+        "",
+        "Press Releases",
+        "",
+        title,
+        "",
+        "Date",
+        f"{m.day:%Y-%m-%d}",
+        "hit",
+        str(rng.randint(100, 5000)),
+        "",
+        first,
+        "",
+    ]
     n = 2
     for p in _body(m, rng, False):
         if rng.random() < 0.3 and n > 2:
@@ -248,8 +428,14 @@ def korea_ministry(m: Meeting, rng: random.Random) -> str:
 
 def truth(m: Meeting, issuer: str) -> dict:
     city = m.city
-    return {"issuer": issuer, "meeting_date": m.day.isoformat(), "level": m.level, "format": m.format,
-            "city": city, "principals": ";".join([m.jp.name, m.kr.name])}
+    return {
+        "issuer": issuer,
+        "meeting_date": m.day.isoformat(),
+        "level": m.level,
+        "format": m.format,
+        "city": city,
+        "principals": ";".join([m.jp.name, m.kr.name]),
+    }
 
 
 def generate(out: Path, readouts: int, seed: int) -> int:
@@ -259,7 +445,9 @@ def generate(out: Path, readouts: int, seed: int) -> int:
     rows, written, index = [], 0, 0
     while written < readouts:
         m = make_meeting(rng, roster)
-        issuers = ["JPN", "KOR"] if rng.random() < 0.17 and written + 1 < readouts else [rng.choice(["JPN", "JPN", "KOR"])]
+        issuers = (
+            ["JPN", "KOR"] if rng.random() < 0.17 and written + 1 < readouts else [rng.choice(["JPN", "JPN", "KOR"])]
+        )
         for issuer in issuers:
             if issuer == "KOR":
                 text = korea_ministry(m, rng)

@@ -29,15 +29,29 @@ BENCH_DB = "readouts_bench"
 
 SEARCHES = [
     # rare words
-    "cranes", "lighthouse", "Cheorwon", "Tsushima archives",
+    "cranes",
+    "lighthouse",
+    "Cheorwon",
+    "Tsushima archives",
     # common words
-    "North Korea", "cooperation", "exchanges", "missile", "economic",
+    "North Korea",
+    "cooperation",
+    "exchanges",
+    "missile",
+    "economic",
     # phrases
-    '"comfort women"', '"people-to-people exchanges"', '"security cooperation"', '"supply chains"',
+    '"comfort women"',
+    '"people-to-people exchanges"',
+    '"security cooperation"',
+    '"supply chains"',
     # or, exclusions
-    "Takeshima or Dokdo", "earthquake or condolences", "abductions -missile", "history -comfort",
+    "Takeshima or Dokdo",
+    "earthquake or condolences",
+    "abductions -missile",
+    "history -comfort",
     # names
-    "Hayashi", "Kim",
+    "Hayashi",
+    "Kim",
 ]
 FACETS = [
     {},
@@ -45,7 +59,11 @@ FACETS = [
     {"level": "foreign-ministers", "format": "in-person", "issuer": "JPN"},
 ]
 BROWSE = [
-    {}, {"level": "summit"}, {"year": "2010"}, {"sort": "oldest"}, {"topic": "abductions"},
+    {},
+    {"level": "summit"},
+    {"year": "2010"},
+    {"sort": "oldest"},
+    {"topic": "abductions"},
     {"year": ["2005", "2006"], "level": "foreign-ministers", "issuer": "KOR"},
 ]
 
@@ -121,13 +139,22 @@ def main() -> None:
     corpus = OUT / f"corpus-{args.readouts}-{args.seed}"
     if not (corpus / "MANIFEST.tsv").exists():
         print(f"generating {args.readouts} readouts in {corpus} …", flush=True)
-        subprocess.run([PY, "bench/generate.py", str(corpus), "--readouts", str(args.readouts), "--seed", str(args.seed)],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PY, "bench/generate.py", str(corpus), "--readouts", str(args.readouts), "--seed", str(args.seed)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     admin_url, bench_url = database_urls()
     fresh_database(admin_url)
-    env = {**os.environ, "DATABASE_URL": bench_url, "DEBUG": "false", "SECRET_KEY": "benchmark-only",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
     run([PY, "manage.py", "migrate", "-v0"], env)
 
     print("import …", flush=True)
@@ -143,14 +170,20 @@ def main() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT count(*) FROM meetings_readout), (SELECT count(*) FROM meetings_statement),"
-                       " (SELECT count(*) FROM meetings_meeting)")
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM meetings_readout), (SELECT count(*) FROM meetings_statement),"
+            " (SELECT count(*) FROM meetings_meeting)"
+        )
         readouts, statements, meetings = cursor.fetchone()
     results["import"] = {
-        "readouts": readouts, "statements": statements, "meetings": meetings,
-        "seconds": round(first, 2), "readouts_per_s": round(readouts / first, 1),
+        "readouts": readouts,
+        "statements": statements,
+        "meetings": meetings,
+        "seconds": round(first, 2),
+        "readouts_per_s": round(readouts / first, 1),
         "statements_per_s": round(statements / first, 1),
-        "reimport_seconds": round(again, 2), "reimport_share": round(again / first, 3),
+        "reimport_seconds": round(again, 2),
+        "reimport_share": round(again / first, 3),
     }
     print("writes alone and COPY …", flush=True)
     results["writes"] = writes_versus_copy(corpus)
@@ -159,8 +192,18 @@ def main() -> None:
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "archive.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "archive.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -179,14 +222,25 @@ def main() -> None:
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine()}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+    }
 
 
 DATA_TABLES = [
-    "meetings_participant", "meetings_meeting", "meetings_readout", "meetings_attendance", "meetings_statement",
-    "meetings_statement_speakers", "meetings_statement_topics", "meetings_meeting_topics",
-    "reversion_revision", "reversion_version",
+    "meetings_participant",
+    "meetings_meeting",
+    "meetings_readout",
+    "meetings_attendance",
+    "meetings_statement",
+    "meetings_statement_speakers",
+    "meetings_statement_topics",
+    "meetings_meeting_topics",
+    "reversion_revision",
+    "reversion_version",
 ]
 
 
@@ -204,10 +258,16 @@ def writes_versus_copy(corpus: Path) -> dict:
     vocabulary = topic_vocabulary()
     connections.close_all()
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), initializer=command._init_worker, initargs=(vocabulary,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=os.cpu_count(), initializer=command._init_worker, initargs=(vocabulary,)
+    ) as pool:
         parsed = list(pool.map(command.parse, [item.text for item in loaded], chunksize=50))
     parse_seconds = time.perf_counter() - start
-    items = [NewReadout(item.path.name, item.text, p) for item, p in zip(loaded, parsed, strict=True) if not isinstance(p, str)]
+    items = [
+        NewReadout(item.path.name, item.text, p)
+        for item, p in zip(loaded, parsed, strict=True)
+        if not isinstance(p, str)
+    ]
 
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
@@ -293,9 +353,15 @@ def pages(base: str, repeat: int) -> dict:
         get(base + path)
         http = [get(base + path) for _ in range(repeat)]
         sql = time_sql(statements, repeat)
-        row = {"kind": kind, "path": path, "queries": len(statements),
-               "http_p50_ms": ms(percentile(http, 0.5)), "http_p95_ms": ms(percentile(http, 0.95)),
-               "sql_p50_ms": ms(percentile(sql, 0.5)), "sql_p95_ms": ms(percentile(sql, 0.95))}
+        row = {
+            "kind": kind,
+            "path": path,
+            "queries": len(statements),
+            "http_p50_ms": ms(percentile(http, 0.5)),
+            "http_p95_ms": ms(percentile(http, 0.95)),
+            "sql_p50_ms": ms(percentile(sql, 0.5)),
+            "sql_p95_ms": ms(percentile(sql, 0.95)),
+        }
         facet_sql = [s for s in statements if "UNION ALL" in s]
         if kind == "search" and facet_sql:
             where = count_sql(params)
@@ -317,7 +383,9 @@ def pages(base: str, repeat: int) -> dict:
         }
         facets = [r for r in chosen if "facets_p50_ms" in r]
         if facets:
-            out["facets_over_count_worst"] = round(max(r["facets_p50_ms"] / max(r["count_p50_ms"], 0.01) for r in facets), 2)
+            out["facets_over_count_worst"] = round(
+                max(r["facets_p50_ms"] / max(r["count_p50_ms"], 0.01) for r in facets), 2
+            )
             out["facets_over_count_median"] = round(
                 statistics.median(r["facets_p50_ms"] / max(r["count_p50_ms"], 0.01) for r in facets), 2
             )

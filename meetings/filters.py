@@ -3,8 +3,9 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from .models import FACET_COLUMNS, Format, Level, Meeting, Participant, Statement, Topic, country_name
+from .models import FACETS, Format, Level, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
 
 MAX_VALUES = 20
@@ -99,18 +100,37 @@ class MeetingFilter(django_filters.FilterSet):
     def search_note(self) -> str:
         return clean_query(self.data.get("q"))[1]
 
-    def queryset_without(self, facet: str):
-        """The queryset with every choice applied except those of one facet."""
+    def queryset_without(self, *facets: str):
+        """The queryset with every choice applied except those of some facets."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name not in (facet, "sort"):
+            if name not in facets and name != "sort":
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """All facet counts and the number of matches, from one query (computed once)."""
+        if not hasattr(self, "_facet_counts"):
+            conditions = {}
+            for name in FACETS:
+                value = self.form.cleaned_data.get(name)
+                if value:
+                    flt = self.filters[name]
+                    if name == "year":
+                        value = [int(v) for v in value]
+                    conditions[name] = Q(**{f"{flt.field_name}__{flt.lookup_expr}": value})
+            self._facet_counts = self.queryset_without(*FACETS).facet_counts(conditions)
+        return self._facet_counts
+
+    @property
+    def total(self) -> int:
+        return self.facet_counts()["total"].get("", 0)
+
     def facets(self) -> list[dict]:
-        """Every facet with its values, labels, counts and whether each is chosen."""
-        counts = self.queryset.facet_counts({name: self.queryset_without(name) for name in FACET_COLUMNS})
-        chosen = {name: self.form.cleaned_data.get(name) or [] for name in FACET_COLUMNS}
+        """Every facet with its values, labels, counts and whether each is chosen; the most
+        frequent values of the long facets only."""
+        counts = self.facet_counts()
+        chosen = {name: self.form.cleaned_data.get(name) or [] for name in FACETS}
         labels = self._labels(counts, chosen)
         facets = []
         for name, title in FACET_TITLES.items():
@@ -121,6 +141,9 @@ class MeetingFilter(django_filters.FilterSet):
                 {"value": v, "label": labels[name].get(v, v), "count": n, "chosen": v in chosen[name]}
                 for v, n in values.items()
             ]
+            if name in LONG_FACETS and len(rows) > LONG_FACETS[name]:
+                rows.sort(key=lambda r: (not r["chosen"], -r["count"], r["label"]))
+                rows = rows[: max(LONG_FACETS[name], len(chosen[name]))]
             rows.sort(key=FACET_ORDER.get(name, lambda r: (-r["count"], r["label"])))
             facets.append({"name": name, "title": title, "values": rows, "chosen": bool(chosen[name])})
         return facets
@@ -162,13 +185,14 @@ class MeetingFilter(django_filters.FilterSet):
         return str(value)
 
     def _labels(self, counts, chosen) -> dict[str, dict[str, str]]:
-        labels: dict[str, dict[str, str]] = {name: {} for name in FACET_COLUMNS}
+        labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
         labels["level"] = dict(Level.choices)
         labels["format"] = dict(Format.choices)
         for name in ("issuer", "country"):
             labels[name] = {v: country_name(v) for v in set(counts[name]) | set(chosen[name])}
         labels["topic"] = dict(Topic.objects.values_list("slug", "name"))
-        people = set(counts["person"]) | set(chosen["person"])
+        shown = sorted(counts["person"], key=lambda v: -counts["person"][v])[: LONG_FACETS["person"]]
+        people = set(shown) | set(chosen["person"])
         labels["person"] = dict(Participant.objects.filter(slug__in=people).values_list("slug", "name"))
         return labels
 
@@ -182,6 +206,7 @@ FACET_TITLES = {
     "country": "Country of meeting",
     "format": "Format",
 }
+LONG_FACETS = {"person": 15, "country": 15}  # values shown at the most
 LEVEL_ORDER = {v: i for i, v in enumerate(Level.values)}
 FORMAT_ORDER = {v: i for i, v in enumerate(Format.values)}
 FACET_ORDER = {

@@ -299,7 +299,11 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     # What each file leaves for a curator to check: the parser's doubts and people not seen before.
     item_notes = [
         [f"{item.file_name}: {p}" for p in item.parsed.problems]
-        + [f"{item.file_name}: new participant {p.name}" for p in item.parsed.participants if name_key(p.name) in new_keys]
+        + [
+            f"{item.file_name}: new participant {p.name}"
+            for p in item.parsed.participants
+            if name_key(p.name) in new_keys
+        ]
         for item in items
     ]
     meetings = {

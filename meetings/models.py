@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
@@ -96,16 +96,8 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
-# Facet name -> (column of Meeting, whether it holds an array of values).
-FACET_COLUMNS = {
-    "year": ("year", False),
-    "level": ("level", False),
-    "format": ("format", False),
-    "country": ("country", False),
-    "issuer": ("issuers", True),
-    "person": ("principal_slugs", True),
-    "topic": ("topic_slugs", True),
-}
+# The facets of the meeting list, as their values are prefixed in Meeting.facet_values.
+FACETS = ["year", "level", "format", "country", "issuer", "person", "topic"]
 
 
 def group_sides(attendances: list["Attendance"], issuers: list[str]) -> list[dict]:
@@ -155,6 +147,15 @@ REFRESH_DERIVED_SQL = """
       modified = now()
     WHERE m.id = ANY(%(ids)s::bigint[])
 """
+REFRESH_FACETS_SQL = """
+    UPDATE meetings_meeting m SET facet_values =
+      ARRAY['year:' || extract(year FROM m.date)::int, 'level:' || m.level, 'format:' || m.format]
+      || ARRAY(SELECT 'country:' || m.country WHERE m.country <> '')
+      || ARRAY(SELECT 'issuer:' || x FROM unnest(m.issuers) AS x)
+      || ARRAY(SELECT 'person:' || x FROM unnest(m.principal_slugs) AS x)
+      || ARRAY(SELECT 'topic:' || x FROM unnest(m.topic_slugs) AS x)
+    WHERE m.id = ANY(%(ids)s::bigint[])
+"""
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -167,6 +168,7 @@ class MeetingQuerySet(models.QuerySet):
             for sql in REFRESH_TOPICS_SQL:
                 cursor.execute(sql, {"ids": ids})
             cursor.execute(REFRESH_DERIVED_SQL, {"ids": ids})
+            cursor.execute(REFRESH_FACETS_SQL, {"ids": ids})
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -182,34 +184,33 @@ class MeetingQuerySet(models.QuerySet):
         query = search_query(text)
         return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
 
-    def facet_counts(self, per_facet: dict[str, "MeetingQuerySet"]) -> dict[str, dict[str, int]]:
-        """Count meetings by each facet's values, each facet over its own queryset, in one query.
+    def facet_counts(self, conditions: dict[str, Q]) -> dict[str, dict[str, int]]:
+        """Count this queryset's meetings by every facet value, in one pass, disjunctively.
 
-        For disjunctive faceting each facet's queryset has every other facet's choices applied
-        but not its own, so a count says what choosing that value would give.
+        `conditions` holds each facet's chosen values as a Q. A meeting that meets all of them
+        counts for every value it has; one that fails exactly one facet's condition counts
+        for that facet's values only (what choosing them too would add); others not at all.
+        The key "total" holds the number of meetings that meet every condition.
         """
-        parts, params = [], []
-        for name, qs in per_facet.items():
-            column, is_array = FACET_COLUMNS[name]
-            sql, sub_params = qs.order_by().values_list(column).query.sql_with_params()
-            if is_array:
-                parts.append(
-                    f"(SELECT %s AS facet, v::text AS value, count(*) AS n FROM ({sql}) AS sub(vals)"
-                    " CROSS JOIN LATERAL unnest(sub.vals) AS v GROUP BY v)"
-                )
-            else:
-                parts.append(
-                    f"(SELECT %s AS facet, sub.val::text AS value, count(*) AS n FROM ({sql}) AS sub(val)"
-                    " WHERE sub.val IS NOT NULL AND sub.val::text <> '' GROUP BY sub.val)"
-                )
-            params += [name, *sub_params]
-        counts: dict[str, dict[str, int]] = {name: {} for name in per_facet}
-        if not parts:
-            return counts
+        names = list(conditions)
+        flags = {f"ok_{n}": ExpressionWrapper(c, output_field=models.BooleanField()) for n, c in conditions.items()}
+        sql, params = self.order_by().annotate(**flags).values_list("facet_values", *flags).query.sql_with_params()
+        fails = " + ".join(f"(NOT sub.ok_{n})::int" for n in names) or "0"
+        failed = ("CASE " + " ".join(f"WHEN NOT sub.ok_{n} THEN '{n}'" for n in names) + " END") if names else "NULL"
+        columns = ", ".join(["vals", *flags])
+        query = f"""
+            SELECT v, count(*) FROM (
+              SELECT sub.vals, {fails} AS fails, {failed} AS failed FROM ({sql}) AS sub({columns})
+            ) AS m CROSS JOIN LATERAL unnest(m.vals || ARRAY['total:']) AS v
+            WHERE m.fails = 0 OR (m.fails = 1 AND split_part(v, ':', 1) = m.failed)
+            GROUP BY v"""
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        counts["total"] = {"": 0}
         with connections[self.db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for facet, value, n in cursor.fetchall():
-                counts[facet][value] = n
+            cursor.execute(query, params)
+            for value, n in cursor.fetchall():
+                facet, _, rest = value.partition(":")
+                counts.setdefault(facet, {})[rest] = n
         return counts
 
     def with_related(self):
@@ -244,6 +245,13 @@ class Meeting(models.Model):
     issuers = ArrayField(models.CharField(max_length=3), default=list, blank=True, editable=False)
     principal_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True, editable=False)
     topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
+    facet_values = ArrayField(
+        models.CharField(max_length=140),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text='Every facet value of the meeting as "facet:value", so that all counts come from one pass.',
+    )
     search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
@@ -508,7 +516,17 @@ class Statement(models.Model):
 # readouts, statements, attendances and their participants, as they were at that moment.
 reversion.register(
     Meeting,
-    exclude=["search_text", "search_vector", "year", "issuers", "principal_slugs", "topic_slugs", "topics", "lock_version"],
+    exclude=[
+        "search_text",
+        "search_vector",
+        "year",
+        "issuers",
+        "principal_slugs",
+        "topic_slugs",
+        "topics",
+        "lock_version",
+        "facet_values",
+    ],
     follow=["readouts", "attendances"],
 )
 reversion.register(Readout, follow=["statements"])

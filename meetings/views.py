@@ -48,6 +48,12 @@ class MeetingListView(FilteredListView):
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.filterset.is_valid():
+            paginator.count = self.filterset.total  # counted with the facets, in the same pass
+        return paginator
+
     def get_queryset(self):
         return Meeting.objects.published().with_related()
 
