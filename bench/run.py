@@ -362,7 +362,7 @@ def pages(base: str, repeat: int) -> dict:
             "sql_p50_ms": ms(percentile(sql, 0.5)),
             "sql_p95_ms": ms(percentile(sql, 0.95)),
         }
-        facet_sql = [s for s in statements if "UNION ALL" in s]
+        facet_sql = [s for s in statements if "unnest(m.vals" in s]
         if kind == "search" and facet_sql:
             where = count_sql(params)
             row["facets_p50_ms"] = ms(percentile(time_sql(facet_sql, repeat), 0.5))
