@@ -1,3 +1,5 @@
+import hashlib
+import json
 import re
 
 import django_filters
@@ -5,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from .models import FACETS, Format, Level, Meeting, Participant, Statement, Topic, country_name
+from .models import FACETS, FacetCache, Format, Level, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
 
 MAX_VALUES = 20
@@ -86,10 +88,14 @@ class MeetingFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or ""
         if self.search_text and sort in ("", "relevance"):
-            return queryset.order_by("-rank", "-date", "-pk")
+            if self.total <= RANK_LIMIT:
+                return queryset.by_relevance(self.search_text)
+            self.rank_bounded = True  # too many matches to rank each one: newest first
         if sort == "oldest":
             return queryset.order_by("date", "pk")
         return queryset.order_by("-date", "-pk")
+
+    rank_bounded = False
 
     @property
     def search_text(self) -> str:
@@ -108,28 +114,39 @@ class MeetingFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """All facet counts and the number of matches, from one query (computed once)."""
-        if not hasattr(self, "_facet_counts"):
-            conditions = {}
-            for name in FACETS:
-                value = self.form.cleaned_data.get(name)
-                if value:
-                    flt = self.filters[name]
-                    if name == "year":
-                        value = [int(v) for v in value]
-                    conditions[name] = Q(**{f"{flt.field_name}__{flt.lookup_expr}": value})
-            self._facet_counts = self.queryset_without(*FACETS).facet_counts(conditions)
-        return self._facet_counts
+    def facet_data(self) -> dict:
+        """The number of matches and every facet (values, labels, counts, choices), from one
+        query over the matches, kept in FacetCache until the archive changes."""
+        if hasattr(self, "_facet_data"):
+            return self._facet_data
+        conditions, state = {}, []
+        for name in FACETS:
+            value = self.form.cleaned_data.get(name)
+            if value:
+                flt = self.filters[name]
+                value = sorted(int(v) for v in value) if name == "year" else sorted(value)
+                conditions[name] = Q(**{f"{flt.field_name}__{flt.lookup_expr}": value})
+                state.append([name, [str(v) for v in value]])
+        data = self.form.cleaned_data
+        key = json.dumps([self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
+        cache_key = hashlib.sha256(key.encode()).hexdigest()
+        self._facet_data = FacetCache.lookup(cache_key)
+        if self._facet_data is None:
+            counts, version = self.queryset_without(*FACETS).facet_counts(conditions)
+            self._facet_data = {"total": counts["total"].get("", 0), "facets": self._facets(counts)}
+            FacetCache.store(cache_key, version, self._facet_data)
+        return self._facet_data
 
     @property
     def total(self) -> int:
-        return self.facet_counts()["total"].get("", 0)
+        return self.facet_data()["total"]
 
     def facets(self) -> list[dict]:
+        return self.facet_data()["facets"]
+
+    def _facets(self, counts) -> list[dict]:
         """Every facet with its values, labels, counts and whether each is chosen; the most
         frequent values of the long facets only."""
-        counts = self.facet_counts()
         chosen = {name: self.form.cleaned_data.get(name) or [] for name in FACETS}
         labels = self._labels(counts, chosen)
         facets = []
@@ -166,6 +183,9 @@ class MeetingFilter(django_filters.FilterSet):
         return chips
 
     def _chip_label(self, name: str, value) -> str:
+        known = {(f["name"], v["value"]): v["label"] for f in self.facets() for v in f["values"]}
+        if (name, str(value)) in known and name not in ("issuer", "country"):
+            return known[(name, str(value))]
         if name == "q":
             return f"“{clean_query(value)[0]}”"
         if name in ("date_from", "date_to"):
@@ -206,6 +226,9 @@ FACET_TITLES = {
     "country": "Country of meeting",
     "format": "Format",
 }
+# Above this many matches, relevance ranking (ts_rank on every match) would cost more than a
+# reader should wait: the matches are shown newest first, with a note that says so.
+RANK_LIMIT = 5000
 LONG_FACETS = {"person": 15, "country": 15}  # values shown at the most
 LEVEL_ORDER = {v: i for i, v in enumerate(Level.values)}
 FORMAT_ORDER = {v: i for i, v in enumerate(Format.values)}
@@ -233,7 +256,7 @@ class StatementFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset).distinct()
         order = ["-meeting__date", "readout_id", "position"]
-        return queryset.order_by("-rank", *order) if self.search_text else queryset.order_by(*order)
+        return queryset.by_relevance(self.search_text, order) if self.search_text else queryset.order_by(*order)
 
     @property
     def search_text(self) -> str:

@@ -1,3 +1,4 @@
+import json
 import re
 import secrets
 
@@ -178,19 +179,26 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
 
     def search(self, text: str):
-        """Meetings whose title, people or statements match a web-search query, best first."""
+        """Meetings whose title, people or statements match a web-search query."""
         from .search import search_query
 
-        query = search_query(text)
-        return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
+        return self.filter(search_vector=search_query(text))
 
-    def facet_counts(self, conditions: dict[str, Q]) -> dict[str, dict[str, int]]:
+    def by_relevance(self, text: str):
+        """Best match first; ts_rank is computed for every match, so callers bound the matches."""
+        from .search import search_query
+
+        rank = SearchRank(models.F("search_vector"), search_query(text))
+        return self.annotate(rank=rank).order_by("-rank", "-date", "-pk")
+
+    def facet_counts(self, conditions: dict[str, Q]) -> tuple[dict[str, dict[str, int]], int]:
         """Count this queryset's meetings by every facet value, in one pass, disjunctively.
 
         `conditions` holds each facet's chosen values as a Q. A meeting that meets all of them
         counts for every value it has; one that fails exactly one facet's condition counts
         for that facet's values only (what choosing them too would add); others not at all.
-        The key "total" holds the number of meetings that meet every condition.
+        The key "total" holds the number of meetings that meet every condition. Also return
+        the archive's version (ArchiveState) read in the same snapshot as the counts.
         """
         names = list(conditions)
         flags = {f"ok_{n}": ExpressionWrapper(c, output_field=models.BooleanField()) for n, c in conditions.items()}
@@ -199,19 +207,21 @@ class MeetingQuerySet(models.QuerySet):
         failed = ("CASE " + " ".join(f"WHEN NOT sub.ok_{n} THEN '{n}'" for n in names) + " END") if names else "NULL"
         columns = ", ".join(["vals", *flags])
         query = f"""
-            SELECT v, count(*) FROM (
+            SELECT (SELECT version FROM meetings_archivestate LIMIT 1), v, count(*) FROM (
               SELECT sub.vals, {fails} AS fails, {failed} AS failed FROM ({sql}) AS sub({columns})
             ) AS m CROSS JOIN LATERAL unnest(m.vals || ARRAY['total:']) AS v
             WHERE m.fails = 0 OR (m.fails = 1 AND split_part(v, ':', 1) = m.failed)
             GROUP BY v"""
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         counts["total"] = {"": 0}
+        version = None
         with connections[self.db].cursor() as cursor:
             cursor.execute(query, params)
-            for value, n in cursor.fetchall():
+            for row_version, value, n in cursor.fetchall():
+                version = row_version
                 facet, _, rest = value.partition(":")
                 counts.setdefault(facet, {})[rest] = n
-        return counts
+        return counts, version or 0
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
@@ -346,6 +356,46 @@ class Meeting(models.Model):
         self.refresh_from_db(fields=["issuers", "principal_slugs", "topic_slugs", "search_text", "modified"])
 
 
+class ArchiveState(models.Model):
+    """One row: how many times the meetings table has changed, counted by a database trigger."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"archive version {self.version}"
+
+
+class FacetCache(models.Model):
+    """The facets of one choice of filters, valid while ArchiveState.version is unchanged.
+
+    The meetings table's trigger empties this table and counts the change; an entry computed
+    in a snapshot older than a change carries the older version and is never read.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField()
+    counts = models.JSONField()
+
+    def __str__(self):
+        return self.key
+
+    @classmethod
+    def lookup(cls, key: str):
+        """The cached value, if it is still valid: one query."""
+        row = cls.objects.filter(key=key, version=models.Subquery(ArchiveState.objects.values("version")[:1]))
+        return row.values_list("counts", flat=True).first()
+
+    @classmethod
+    def store(cls, key: str, version: int, value) -> None:
+        """Keep a value computed at a version: one query."""
+        sql = (
+            "INSERT INTO meetings_facetcache (key, version, counts) VALUES (%s, %s, %s)"
+            " ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, counts = EXCLUDED.counts"
+        )
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [key, version, json.dumps(value)])
+
+
 class Readout(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="readouts")
     issuer = models.CharField(max_length=3, help_text="ISO 3166 alpha-3 of the issuing government")
@@ -457,8 +507,13 @@ class StatementQuerySet(models.QuerySet):
     def search(self, text: str):
         from .search import search_query
 
-        query = search_query(text)
-        return self.filter(search_vector=query).annotate(rank=SearchRank(models.F("search_vector"), query))
+        return self.filter(search_vector=search_query(text))
+
+    def by_relevance(self, text: str, then: list[str]):
+        from .search import search_query
+
+        rank = SearchRank(models.F("search_vector"), search_query(text))
+        return self.annotate(rank=rank).order_by("-rank", *then)
 
     def with_related(self):
         return self.select_related("readout", "meeting").prefetch_related("speakers", "topics")

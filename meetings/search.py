@@ -17,6 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 CONFIG = "english"
 MAX_QUERY_LENGTH = 300
 START, STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = (
+    f'StartSel={START}, StopSel={STOP}, MaxWords=45, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "'
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -1,5 +1,5 @@
-from django.db.models import F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,9 +7,9 @@ from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
 from . import citations
-from .filters import MeetingFilter, StatementFilter
+from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
 from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
-from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
+from .search import CONFIG, HEADLINE_OPTIONS, clean_query, has_lexemes, headline, highlight_texts, render_marked
 from .versions import live_view, public_versions, version_view
 
 
@@ -60,6 +60,7 @@ class MeetingListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context())
+        context["rank_limit"] = f"{RANK_LIMIT:,}"
         if self.filterset.is_valid():
             context["facets"] = self.filterset.facets()
             context["chips"] = self.filterset.chips()
@@ -69,26 +70,48 @@ class MeetingListView(FilteredListView):
         return context
 
 
+HIGHLIGHTS_SQL = """
+    SELECT x.meeting_id, r.issuer, x.number, x.position, x.readout_id,
+           ts_headline(%(config)s::regconfig, x.text, q, %(options)s)
+    FROM (
+      SELECT s.meeting_id, s.readout_id, s.number, s.position, s.text,
+             row_number() OVER (PARTITION BY s.meeting_id ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
+      FROM meetings_statement s, websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q
+      WHERE s.meeting_id = ANY(%(ids)s) AND s.search_vector @@ q
+    ) AS x
+    JOIN meetings_readout r ON r.id = x.readout_id,
+    websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q
+    WHERE x.nth <= %(per_meeting)s
+    ORDER BY x.meeting_id, x.nth
+"""
+
+
 def attach_highlights(meetings, text: str, per_meeting: int = 3) -> None:
-    """Give each meeting shown its best-matching statements, highlighted: one query per page."""
+    """Give each meeting shown its best-matching statements, highlighted: one query per page,
+    and ts_headline only for the statements shown."""
     meetings = list(meetings)
     if not meetings:
         return
-    rows = (
-        Statement.objects.filter(meeting__in=[m.pk for m in meetings])
-        .search(text)
-        .annotate(
-            snippet=headline("text", text),
-            issuer=F("readout__issuer"),
-            nth=Window(RowNumber(), partition_by=F("meeting_id"), order_by=[F("rank").desc(), F("pk")]),
-        )
-        .filter(nth__lte=per_meeting)
-        .values("meeting_id", "issuer", "number", "position", "readout_id", "snippet")
-    )
+    params = {
+        "config": CONFIG,
+        "text": text,
+        "ids": [m.pk for m in meetings],
+        "per_meeting": per_meeting,
+        "options": HEADLINE_OPTIONS,
+    }
     by_meeting: dict[int, list] = {}
-    for row in rows:
-        row["snippet"] = render_marked(row["snippet"])
-        by_meeting.setdefault(row["meeting_id"], []).append(row)
+    with connection.cursor() as cursor:
+        cursor.execute(HIGHLIGHTS_SQL, params)
+        for meeting_id, issuer, number, position, readout_id, snippet in cursor.fetchall():
+            by_meeting.setdefault(meeting_id, []).append(
+                {
+                    "issuer": issuer,
+                    "number": number,
+                    "position": position,
+                    "readout_id": readout_id,
+                    "snippet": render_marked(snippet),
+                }
+            )
     for meeting in meetings:
         meeting.highlights = by_meeting.get(meeting.pk, [])
 

@@ -242,3 +242,27 @@ def test_statement_anchor_is_stable_across_reimport(client, seeds, tmp_path):
     meeting = Meeting.objects.get(date="2018-03-17")
     readout = meeting.readouts.get()
     assert re.search(rf'id="r{readout.pk}-3"', client.get(meeting.get_absolute_url()).content.decode())
+
+
+def test_facet_counts_follow_a_change_to_the_archive(client, seeds):
+    assert facet(client.get("/"), "level") == {"summit": (1, False), "foreign-ministers": (4, False)}
+    Meeting.objects.filter(date="2012-04-07").update(level="summit")
+    Meeting.objects.filter(date="2012-04-07").refresh_derived()
+    assert facet(client.get("/"), "level") == {"summit": (2, False), "foreign-ministers": (3, False)}
+
+
+def test_a_cached_count_from_before_a_change_is_not_used(client, seeds):
+    from meetings.models import ArchiveState, FacetCache
+
+    client.get("/")
+    entry = FacetCache.objects.get()
+    FacetCache.objects.filter(pk=entry.pk).update(version=ArchiveState.objects.get().version - 1)
+    assert FacetCache.lookup(entry.key) is None
+
+
+def test_too_many_matches_to_rank_are_shown_newest_first_with_a_note(client, seeds, monkeypatch):
+    monkeypatch.setattr("meetings.filters.RANK_LIMIT", 2)
+    monkeypatch.setattr("meetings.views.RANK_LIMIT", 2)
+    response = client.get("/", {"q": "abductions"})
+    assert [d for d, _ in titles(response)] == ["2018-03-17", "2016-09-18", "2012-04-07"]
+    assert "More than 2 meetings match, too many to rank each by relevance" in response.content.decode()
