@@ -49,3 +49,9 @@ lint: $(VENV)/.installed
 
 stop:
 	@test -x $(PY) && $(PY) -m archive.pgcluster stop || true
+
+N ?= 10000
+BENCH_ARGS ?=
+bench: setup
+	@echo "== Benchmark at $(N) readouts (bench/out/results-$(N).json)"
+	@$(PY) bench/run.py --readouts $(N) $(BENCH_ARGS)

@@ -114,6 +114,58 @@ KR_GIVEN = [
     "Joon-young",
 ]
 
+WEST_GIVEN = [
+    "John",
+    "David",
+    "Michael",
+    "Anna",
+    "Maria",
+    "Peter",
+    "Thomas",
+    "Sarah",
+    "James",
+    "Laura",
+    "Paul",
+    "Elena",
+]
+WEST_FAMILY = [
+    "Miller",
+    "Smith",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Martin",
+    "Bernard",
+    "Schmidt",
+    "Weber",
+    "Rossi",
+    "Kumar",
+    "Singh",
+    "Nguyen",
+    "Santos",
+    "Petrov",
+    "Ivanova",
+    "Dubois",
+    "Keller",
+]
+CN_FAMILY = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang"]
+CN_GIVEN = ["Wei", "Jian", "Ming", "Hua", "Lei", "Qiang", "Yan", "Jun"]
+# Counterparts of Japan and the ROK: code, country as titles say it, head of government's title, weight.
+COUNTERPARTS = [
+    ("USA", "the United States", "President", 10),
+    ("CHN", "the People's Republic of China", "Premier", 8),
+    ("AUS", "Australia", "Prime Minister", 4),
+    ("IND", "India", "Prime Minister", 4),
+    ("GBR", "the United Kingdom", "Prime Minister", 3),
+    ("FRA", "France", "President", 3),
+    ("DEU", "Germany", "Chancellor", 3),
+    ("RUS", "the Russian Federation", "President", 3),
+    ("IDN", "Indonesia", "President", 3),
+    ("VNM", "Viet Nam", "Prime Minister", 3),
+    ("PHL", "the Philippines", "President", 2),
+    ("CAN", "Canada", "Prime Minister", 2),
+]
+
 CITIES = {"JPN": ["Tokyo", "Osaka", "Kyoto", "Fukuoka", "Hiroshima"], "KOR": ["Seoul", "Busan", "Jeju", "Gyeongju"]}
 MULTILATERAL = [
     ("New York", "the United States", "the United Nations General Assembly"),
@@ -217,7 +269,9 @@ class Person:
 
     @property
     def name(self) -> str:
-        return f"{self.given} {self.family}" if self.country == "JPN" else f"{self.family} {self.given}"
+        if self.country in ("KOR", "CHN"):
+            return f"{self.family} {self.given}"
+        return f"{self.given} {self.family}"
 
 
 class Roster:
@@ -225,14 +279,14 @@ class Roster:
 
     def __init__(self, rng: random.Random):
         self.terms: dict[tuple[str, str], list[tuple[int, Person]]] = {}
-        for country in ("JPN", "KOR"):
+        pools = {"JPN": (JP_GIVEN, JP_FAMILY), "KOR": (KR_GIVEN, KR_FAMILY), "CHN": (CN_GIVEN, CN_FAMILY)}
+        for country in ["JPN", "KOR", *(c[0] for c in COUNTERPARTS)]:
+            given, family = pools.get(country, (WEST_GIVEN, WEST_FAMILY))
             for office in ("leader", "fm"):
                 year, terms = 1990, []
                 while year <= 2026:
-                    if country == "JPN":
-                        person = Person(rng.choice(JP_GIVEN), rng.choice(JP_FAMILY), country)
-                    else:
-                        person = Person(rng.choice(KR_GIVEN), rng.choice(KR_FAMILY), country)
+                    if True:
+                        person = Person(rng.choice(given), rng.choice(family), country)
                     terms.append((year, person))
                     year += rng.choice([1, 2, 2, 3, 4])
                 self.terms[(country, office)] = terms
@@ -258,13 +312,24 @@ class Meeting:
     paragraphs: list[tuple[str, str]]  # (topic, template)
     start: str
     minutes: int
+    other: str = "KOR"  # the counterpart's country; the `kr` person is theirs
+    other_country: str = "the Republic of Korea (ROK)"
+    other_head: str = "President"
 
 
-def make_meeting(rng: random.Random, roster: Roster) -> Meeting:
-    year = rng.randint(1990, 2026)
-    month = rng.randint(1, 12)
-    day = date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
+def make_meeting(rng: random.Random, roster: Roster, used: set) -> Meeting:
+    if rng.random() < 0.4:
+        other, other_country, head = "KOR", "the Republic of Korea (ROK)", "President"
+    else:
+        other, other_country, head, _ = rng.choices(COUNTERPARTS, weights=[c[3] for c in COUNTERPARTS])[0]
     level = "summit" if rng.random() < 0.35 else "foreign-ministers"
+    while True:  # one meeting of a level with a country a day
+        year = rng.randint(1990, 2026)
+        month = rng.randint(1, 12)
+        day = date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
+        if (day, other, level) not in used:
+            used.add((day, other, level))
+            break
     office = "leader" if level == "summit" else "fm"
     fmt = "telephone" if rng.random() < 0.25 else "in-person"
     city = country_phrase = occasion = ""
@@ -289,13 +354,16 @@ def make_meeting(rng: random.Random, roster: Roster) -> Meeting:
         level,
         fmt,
         roster.holder("JPN", office, year),
-        roster.holder("KOR", office, year),
+        roster.holder(other, office, year),
         city,
         country_phrase,
         occasion,
         paragraphs,
         start,
         rng.choice([10, 20, 30, 45, 50, 60, 90]),
+        other,
+        other_country,
+        head,
     )
 
 
@@ -442,16 +510,19 @@ def generate(out: Path, readouts: int, seed: int) -> int:
     rng = random.Random(seed)
     roster = Roster(rng)
     out.mkdir(parents=True, exist_ok=True)
-    rows, written, index = [], 0, 0
+    rows, written, index, used = [], 0, 0, set()
     while written < readouts:
-        m = make_meeting(rng, roster)
-        issuers = (
-            ["JPN", "KOR"] if rng.random() < 0.17 and written + 1 < readouts else [rng.choice(["JPN", "JPN", "KOR"])]
-        )
+        m = make_meeting(rng, roster, used)
+        if m.other != "KOR":
+            issuers = ["JPN"]
+        elif rng.random() < 0.4 and written + 1 < readouts:
+            issuers = ["JPN", "KOR"]
+        else:
+            issuers = [rng.choice(["JPN", "KOR"])]
         for issuer in issuers:
             if issuer == "KOR":
                 text = korea_ministry(m, rng)
-            elif m.day.year <= 2012 and rng.random() < 0.5:
+            elif m.day.year <= 2012 and rng.random() < 0.5 and m.other == "KOR":
                 text = japan_overview(m, rng)
             else:
                 text = japan_current(m, rng)

@@ -175,6 +175,10 @@ REFRESH_FACETS_SQL = """
 """
 
 
+# Columns a list never shows: long, and only read by search and facets.
+LIST_DEFERRED = ["search_text", "search_vector", "facet_values", "review_notes"]
+
+
 class MeetingQuerySet(models.QuerySet):
     def refresh_derived(self) -> None:
         """Recompute, in PostgreSQL, the topics and the columns that filtering and search read."""
@@ -241,7 +245,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
-        return self.prefetch_related(
+        return self.defer(*LIST_DEFERRED).prefetch_related(
             models.Prefetch(
                 "attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")
             ),
@@ -333,6 +337,8 @@ class Meeting(models.Model):
             GinIndex(fields=["principal_slugs"], name="meeting_principals_gin"),
             GinIndex(fields=["topic_slugs"], name="meeting_topics_gin"),
             models.Index(fields=["year", "level"], name="meeting_year_level"),
+            # Browsing newest first, page after page: an index-only walk to the page's ids.
+            models.Index(fields=["status", "-date", "-id"], name="meeting_status_date_id"),
         ]
 
     def __str__(self):

@@ -54,6 +54,15 @@ class MeetingListView(FilteredListView):
             paginator.count = self.filterset.total  # counted with the facets, in the same pass
         return paginator
 
+    def paginate_queryset(self, queryset, page_size):
+        # A deferred join: the page's ids first (an index-only walk however deep the page),
+        # then those rows with everything the cards show.
+        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
+        ids = list(ids)
+        rows = {m.pk: m for m in Meeting.objects.with_related().filter(pk__in=ids)}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return paginator, page, page.object_list, is_paginated
+
     def get_queryset(self):
         return Meeting.objects.published().with_related()
 

@@ -427,7 +427,7 @@ NOT_NAME_WORDS = {
     "friday",
     "saturday",
     "sunday",
-} | {m for m in MONTHS}
+} | {"january", "february", "march", "september", "october", "november", "december"}
 ENDS_TITLE_NOISE = re.compile(
     r"\s+(?:and\s+others|and\s+(?:from|on|those)|who|which|during|while|held|had|met|is|was|on\s+(?:the\s+)?\w+\s+side|"
     r"on\s+(?:a|an|his|her)\s+visit|in\s+[A-Z]\w+,|in\s+[A-Z]\w+$|(?:on|from)\s+(?:the\s+)?(?:"

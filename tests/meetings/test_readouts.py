@@ -157,3 +157,14 @@ def test_name_key_folds_order_case_and_hyphens():
     assert name_key("HAYASHI Yoshimasa") == name_key("Yoshimasa Hayashi")
     assert name_key("Roh Moo Hyun") == name_key("Roh Moo-hyun")
     assert name_key("Yun Byung-Se") == name_key("Yun Byung-se")
+
+
+def test_a_name_that_is_also_a_month_abbreviation_is_still_a_name():
+    text = (
+        "Japan-China Foreign Ministers' Meeting\n\nMay 3, 2014\n\nOn May 3, Mr. Taro Yamada, Minister for Foreign Affairs, held a meeting with "
+        "H.E. Mr. Zhao Jun, Minister of Foreign Affairs of the People's Republic of China. The overview is as follows.\n"
+        "1. Minister Zhao stated that dialogue matters."
+    )
+    r = parse_readout(text)
+    assert [(p.name, p.country) for p in r.principals] == [("Taro Yamada", "JPN"), ("Zhao Jun", "CHN")]
+    assert r.statements[1].speakers == ["Zhao Jun"]
