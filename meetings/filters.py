@@ -114,11 +114,8 @@ class MeetingFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_data(self) -> dict:
-        """The number of matches and every facet (values, labels, counts, choices), from one
-        query over the matches, kept in FacetCache until the archive changes."""
-        if hasattr(self, "_facet_data"):
-            return self._facet_data
+    def facet_conditions(self) -> tuple[dict[str, Q], list]:
+        """Each chosen facet's condition, and the choices as a list for a cache key."""
         conditions, state = {}, []
         for name in FACETS:
             value = self.form.cleaned_data.get(name)
@@ -127,6 +124,14 @@ class MeetingFilter(django_filters.FilterSet):
                 value = sorted(int(v) for v in value) if name == "year" else sorted(value)
                 conditions[name] = Q(**{f"{flt.field_name}__{flt.lookup_expr}": value})
                 state.append([name, [str(v) for v in value]])
+        return conditions, state
+
+    def facet_data(self) -> dict:
+        """The number of matches and every facet (values, labels, counts, choices), from one
+        query over the matches, kept in FacetCache until the archive changes."""
+        if hasattr(self, "_facet_data"):
+            return self._facet_data
+        conditions, state = self.facet_conditions()
         data = self.form.cleaned_data
         key = json.dumps([self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
         cache_key = hashlib.sha256(key.encode()).hexdigest()

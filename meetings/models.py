@@ -211,15 +211,8 @@ class MeetingQuerySet(models.QuerySet):
         rank = SearchRank(models.F("search_vector"), search_query(text))
         return self.annotate(rank=rank).order_by("-rank", "-date", "-pk")
 
-    def facet_counts(self, conditions: dict[str, Q]) -> tuple[dict[str, dict[str, int]], int]:
-        """Count this queryset's meetings by every facet value, in one pass, disjunctively.
-
-        `conditions` holds each facet's chosen values as a Q. A meeting that meets all of them
-        counts for every value it has; one that fails exactly one facet's condition counts
-        for that facet's values only (what choosing them too would add); others not at all.
-        The key "total" holds the number of meetings that meet every condition. Also return
-        the archive's version (ArchiveState) read in the same snapshot as the counts.
-        """
+    def facet_sql(self, conditions: dict[str, Q]) -> tuple[str, list]:
+        """The one query behind facet_counts(), with its parameters."""
         names = list(conditions)
         flags = {f"ok_{n}": ExpressionWrapper(c, output_field=models.BooleanField()) for n, c in conditions.items()}
         sql, params = self.order_by().annotate(**flags).values_list("facet_values", *flags).query.sql_with_params()
@@ -232,6 +225,18 @@ class MeetingQuerySet(models.QuerySet):
             ) AS m CROSS JOIN LATERAL unnest(m.vals || ARRAY['total:']) AS v
             WHERE m.fails = 0 OR (m.fails = 1 AND split_part(v, ':', 1) = m.failed)
             GROUP BY v"""
+        return query, list(params)
+
+    def facet_counts(self, conditions: dict[str, Q]) -> tuple[dict[str, dict[str, int]], int]:
+        """Count this queryset's meetings by every facet value, in one pass, disjunctively.
+
+        `conditions` holds each facet's chosen values as a Q. A meeting that meets all of them
+        counts for every value it has; one that fails exactly one facet's condition counts
+        for that facet's values only (what choosing them too would add); others not at all.
+        The key "total" holds the number of meetings that meet every condition. Also return
+        the archive's version (ArchiveState) read in the same snapshot as the counts.
+        """
+        query, params = self.facet_sql(conditions)
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         counts["total"] = {"": 0}
         version = None
