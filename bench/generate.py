@@ -318,18 +318,22 @@ class Meeting:
 
 
 def make_meeting(rng: random.Random, roster: Roster, used: set) -> Meeting:
-    if rng.random() < 0.4:
-        other, other_country, head = "KOR", "the Republic of Korea (ROK)", "President"
-    else:
-        other, other_country, head, _ = rng.choices(COUNTERPARTS, weights=[c[3] for c in COUNTERPARTS])[0]
     level = "summit" if rng.random() < 0.35 else "foreign-ministers"
-    while True:  # one meeting of a level with a country a day
-        year = rng.randint(1990, 2026)
-        month = rng.randint(1, 12)
-        day = date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
-        if (day, other, level) not in used:
-            used.add((day, other, level))
-            break
+    while True:  # one meeting a day with a country at a level: another country when its days run out
+        if rng.random() < 0.3:
+            other, other_country, head = "KOR", "the Republic of Korea (ROK)", "President"
+        else:
+            other, other_country, head, _ = rng.choices(COUNTERPARTS, weights=[c[3] for c in COUNTERPARTS])[0]
+        for _ in range(30):
+            year = rng.randint(1990, 2026)
+            month = rng.randint(1, 12)
+            day = date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
+            if (day, other, level) not in used:
+                used.add((day, other, level))
+                break
+        else:
+            continue
+        break
     office = "leader" if level == "summit" else "fm"
     fmt = "telephone" if rng.random() < 0.25 else "in-person"
     city = country_phrase = occasion = ""
