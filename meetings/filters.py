@@ -1,6 +1,7 @@
 import hashlib
 import json
 import re
+from datetime import date
 
 import django_filters
 from django import forms
@@ -43,20 +44,36 @@ class ValuesFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if self.lookup_expr == "in" and self.field_name == "year":
-            value = [int(v) for v in value]
-        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
+        return qs.filter(self.condition(value))
+
+    def condition(self, value) -> Q:
+        if self.field_name == "year":
+            # As date ranges, which the (status, date) index answers, rather than the year column.
+            condition = Q()
+            for year in sorted({int(v) for v in value}):
+                condition |= Q(date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1))
+            return condition
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
 
 
 SLUG = r"[a-z0-9][a-z0-9-]{0,119}"
 ALPHA3 = r"[A-Z]{3}"
 
 
-class ClearedCharFilter(django_filters.CharFilter):
-    field_class = forms.CharField
+class SearchTextMixin:
+    """The free-text filter shared by the meeting and statement lists."""
+
+    def filter_q(self, queryset, name, value):
+        text, _ = clean_query(value)
+        return queryset.search(text) if text else queryset
+
+    @property
+    def search_text(self) -> str:
+        text, _ = clean_query(self.form.cleaned_data.get("q") if self.is_valid() else "")
+        return text
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d")
     level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
@@ -77,10 +94,6 @@ class MeetingFilter(django_filters.FilterSet):
         model = Meeting
         fields = []
 
-    def filter_q(self, queryset, name, value):
-        text, _ = clean_query(value)
-        return queryset.search(text) if text else queryset
-
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in filter_queryset
 
@@ -96,11 +109,6 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.order_by("-date", "-pk")
 
     rank_bounded = False
-
-    @property
-    def search_text(self) -> str:
-        text, _ = clean_query(self.form.cleaned_data.get("q") if self.is_valid() else "")
-        return text
 
     @property
     def search_note(self) -> str:
@@ -120,10 +128,9 @@ class MeetingFilter(django_filters.FilterSet):
         for name in FACETS:
             value = self.form.cleaned_data.get(name)
             if value:
-                flt = self.filters[name]
-                value = sorted(int(v) for v in value) if name == "year" else sorted(value)
-                conditions[name] = Q(**{f"{flt.field_name}__{flt.lookup_expr}": value})
-                state.append([name, [str(v) for v in value]])
+                value = sorted(value)
+                conditions[name] = self.filters[name].condition(value)
+                state.append([name, value])
         return conditions, state
 
     def facet_data(self) -> dict:
@@ -244,7 +251,7 @@ FACET_ORDER = {
 }
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     speaker = ValuesFilter(field_name="speakers__slug", lookup_expr="in", pattern=SLUG)
     topic = ValuesFilter(field_name="topics__slug", lookup_expr="in", pattern=SLUG)
@@ -254,19 +261,10 @@ class StatementFilter(django_filters.FilterSet):
         model = Statement
         fields = []
 
-    def filter_q(self, queryset, name, value):
-        text, _ = clean_query(value)
-        return queryset.search(text) if text else queryset
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset).distinct()
         order = ["-meeting__date", "readout_id", "position"]
         return queryset.by_relevance(self.search_text, order) if self.search_text else queryset.order_by(*order)
-
-    @property
-    def search_text(self) -> str:
-        text, _ = clean_query(self.form.cleaned_data.get("q") if self.is_valid() else "")
-        return text
 
     def speaker_counts(self) -> list[dict]:
         """Speakers of the statements that match everything but the speaker choice, with counts."""
