@@ -155,13 +155,7 @@ def main() -> None:
 
     admin_url, bench_url = database_urls()
     fresh_database(admin_url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": bench_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
+    env = bench_env(bench_url)
     run([PY, "manage.py", "migrate", "-v0"], env)
 
     print("import …", flush=True)
@@ -201,15 +195,20 @@ def main() -> None:
     report(results)
 
 
-def pages_again(args) -> None:
-    _, bench_url = database_urls()
-    env = {
+def bench_env(bench_url: str) -> dict:
+    """The environment of the benchmark's server and commands: production settings, bench database."""
+    return {
         **os.environ,
         "DATABASE_URL": bench_url,
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
+
+
+def pages_again(args) -> None:
+    _, bench_url = database_urls()
+    env = bench_env(bench_url)
     run([PY, "manage.py", "migrate", "-v0"], env)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
