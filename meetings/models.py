@@ -161,6 +161,17 @@ REFRESH_DERIVED_SQL = """
         (SELECT string_agg(NULLIF(r.title, ''), E'\\n' ORDER BY r.id) FROM meetings_readout r WHERE r.meeting_id = m.id),
         (SELECT string_agg(concat_ws(E'\\n', NULLIF(s.heading, ''), s.text), E'\\n' ORDER BY s.readout_id, s.position)
          FROM meetings_statement s WHERE s.meeting_id = m.id)),
+      -- The same values again, as facet_values reads them: set here, in the same UPDATE, because
+      -- each UPDATE of a row computes its generated search vector again.
+      facet_values = ARRAY['year:' || extract(year FROM m.date)::int, 'level:' || m.level, 'format:' || m.format]
+        || ARRAY(SELECT 'country:' || m.country WHERE m.country <> '')
+        || ARRAY(SELECT DISTINCT 'issuer:' || r.issuer FROM meetings_readout r WHERE r.meeting_id = m.id)
+        || ARRAY(SELECT DISTINCT 'person:' || p.slug
+                 FROM meetings_attendance a JOIN meetings_participant p ON p.id = a.participant_id
+                 WHERE a.meeting_id = m.id AND a.role = 'principal')
+        || ARRAY(SELECT DISTINCT 'topic:' || t.slug
+                 FROM meetings_meeting_topics mt JOIN meetings_topic t ON t.id = mt.topic_id
+                 WHERE mt.meeting_id = m.id),
       modified = now()
     WHERE m.id = ANY(%(ids)s::bigint[])
 """
@@ -189,7 +200,6 @@ class MeetingQuerySet(models.QuerySet):
             for sql in REFRESH_TOPICS_SQL:
                 cursor.execute(sql, {"ids": ids})
             cursor.execute(REFRESH_DERIVED_SQL, {"ids": ids})
-            cursor.execute(REFRESH_FACETS_SQL, {"ids": ids})
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
