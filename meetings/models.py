@@ -175,17 +175,6 @@ REFRESH_DERIVED_SQL = """
       modified = now()
     WHERE m.id = ANY(%(ids)s::bigint[])
 """
-REFRESH_FACETS_SQL = """
-    UPDATE meetings_meeting m SET facet_values =
-      ARRAY['year:' || extract(year FROM m.date)::int, 'level:' || m.level, 'format:' || m.format]
-      || ARRAY(SELECT 'country:' || m.country WHERE m.country <> '')
-      || ARRAY(SELECT 'issuer:' || x FROM unnest(m.issuers) AS x)
-      || ARRAY(SELECT 'person:' || x FROM unnest(m.principal_slugs) AS x)
-      || ARRAY(SELECT 'topic:' || x FROM unnest(m.topic_slugs) AS x)
-    WHERE m.id = ANY(%(ids)s::bigint[])
-"""
-
-
 # Columns a list never shows: long, and only read by search and facets.
 LIST_DEFERRED = ["search_text", "search_vector", "facet_values", "review_notes"]
 

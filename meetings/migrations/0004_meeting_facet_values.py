@@ -4,9 +4,20 @@ import django.contrib.postgres.fields
 from django.db import migrations, models
 
 
-def fill_facet_values(apps, schema_editor):
-    from meetings.models import REFRESH_FACETS_SQL
+# The facet values of meetings imported before this migration (later ones are set by
+# MeetingQuerySet.refresh_derived); kept here so the migration does not depend on models.py.
+REFRESH_FACETS_SQL = """
+    UPDATE meetings_meeting m SET facet_values =
+      ARRAY['year:' || extract(year FROM m.date)::int, 'level:' || m.level, 'format:' || m.format]
+      || ARRAY(SELECT 'country:' || m.country WHERE m.country <> '')
+      || ARRAY(SELECT 'issuer:' || x FROM unnest(m.issuers) AS x)
+      || ARRAY(SELECT 'person:' || x FROM unnest(m.principal_slugs) AS x)
+      || ARRAY(SELECT 'topic:' || x FROM unnest(m.topic_slugs) AS x)
+    WHERE m.id = ANY(%(ids)s::bigint[])
+"""
 
+
+def fill_facet_values(apps, schema_editor):
     Meeting = apps.get_model("meetings", "Meeting")
     ids = list(Meeting.objects.values_list("pk", flat=True))
     if ids:
