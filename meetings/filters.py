@@ -7,11 +7,14 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import FACETS, FacetCache, Format, Level, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
 
 MAX_VALUES = 20
+FACETS_TEMPLATE = "meetings/facets.html"
 
 
 class ValuesField(forms.Field):
@@ -49,9 +52,19 @@ class ValuesFilter(django_filters.Filter):
     def condition(self, value) -> Q:
         if self.field_name == "year":
             # As date ranges, which the (status, date) index answers, rather than the year column.
-            condition = Q()
+            # Consecutive years make one range; several ranges are also bounded by the first
+            # and the last, so that the index walk stays within them.
+            spans: list[list[int]] = []
             for year in sorted({int(v) for v in value}):
-                condition |= Q(date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1))
+                if spans and spans[-1][1] == year:
+                    spans[-1][1] = year + 1
+                else:
+                    spans.append([year, year + 1])
+            condition = Q()
+            for first, end in spans:
+                condition |= Q(date__gte=date(first, 1, 1), date__lt=date(end, 1, 1))
+            if len(spans) > 1:
+                condition &= Q(date__gte=date(spans[0][0], 1, 1), date__lt=date(spans[-1][1], 1, 1))
             return condition
         return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
 
@@ -135,19 +148,32 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
 
     def facet_data(self) -> dict:
         """The number of matches and every facet (values, labels, counts, choices), from one
-        query over the matches, kept in FacetCache until the archive changes."""
+        query over the matches, kept in FacetCache until the archive changes, with the facets
+        rendered as HTML (FACETS_TEMPLATE) so that a later reader need not render them again."""
         if hasattr(self, "_facet_data"):
             return self._facet_data
         conditions, state = self.facet_conditions()
         data = self.form.cleaned_data
         key = json.dumps([self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
         cache_key = hashlib.sha256(key.encode()).hexdigest()
-        self._facet_data = FacetCache.lookup(cache_key)
+        self.version, self._facet_data = FacetCache.lookup(cache_key)
         if self._facet_data is None:
-            counts, version = self.queryset_without(*FACETS).facet_counts(conditions)
-            self._facet_data = {"total": counts["total"].get("", 0), "facets": self._facets(counts)}
-            FacetCache.store(cache_key, version, self._facet_data)
+            counts, self.version = self.queryset_without(*FACETS).facet_counts(
+                conditions, levels=self.form.cleaned_data.get("level")
+            )
+            facets = self._facets(counts)
+            self._facet_data = {
+                "total": counts["total"].get("", 0),
+                "facets": facets,
+                "html": render_to_string(FACETS_TEMPLATE, {"facets": facets}),
+            }
+            FacetCache.store(cache_key, self.version, self._facet_data)
         return self._facet_data
+
+    version = None  # the archive's version (ArchiveState) the facets were read at
+
+    def facets_html(self) -> SafeString:
+        return mark_safe(self.facet_data()["html"])  # noqa: S308 - rendered by FACETS_TEMPLATE
 
     @property
     def total(self) -> int:

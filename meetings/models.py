@@ -211,41 +211,62 @@ class MeetingQuerySet(models.QuerySet):
         return self.annotate(rank=rank).order_by("-rank", "-date", "-pk")
 
     def facet_sql(self, conditions: dict[str, Q]) -> tuple[str, list]:
-        """The one query behind facet_counts(), with its parameters."""
+        """The one query behind facet_counts(), with its parameters.
+
+        The values are unnested in the select list (a ProjectSet, no per-row function scan),
+        meetings that fail two choices or more are dropped before, and there is no separate
+        total: every meeting has exactly one level (see facet_counts). A last row carries the
+        archive's version, read in the same snapshot, even when nothing matches."""
         names = list(conditions)
         flags = {f"ok_{n}": ExpressionWrapper(c, output_field=models.BooleanField()) for n, c in conditions.items()}
         sql, params = self.order_by().annotate(**flags).values_list("facet_values", *flags).query.sql_with_params()
-        fails = " + ".join(f"(NOT sub.ok_{n})::int" for n in names) or "0"
-        failed = ("CASE " + " ".join(f"WHEN NOT sub.ok_{n} THEN '{n}'" for n in names) + " END") if names else "NULL"
+        version = "(SELECT version FROM meetings_archivestate LIMIT 1)"
+        if not names:
+            query = f"""
+                SELECT {version}, v, count(*) FROM (SELECT unnest(sub.vals) AS v FROM ({sql}) AS sub(vals)) AS m
+                GROUP BY v
+                UNION ALL SELECT {version}, NULL, 0"""
+            return query, list(params)
+        fails = " + ".join(f"(NOT sub.ok_{n})::int" for n in names)
+        failed = "CASE " + " ".join(f"WHEN NOT sub.ok_{n} THEN '{n}:'" for n in names) + " ELSE '' END"
         columns = ", ".join(["vals", *flags])
         query = f"""
-            SELECT (SELECT version FROM meetings_archivestate LIMIT 1), v, count(*) FROM (
-              SELECT sub.vals, {fails} AS fails, {failed} AS failed FROM ({sql}) AS sub({columns})
-            ) AS m CROSS JOIN LATERAL unnest(m.vals || ARRAY['total:']) AS v
-            WHERE m.fails = 0 OR (m.fails = 1 AND split_part(v, ':', 1) = m.failed)
-            GROUP BY v"""
+            SELECT {version}, v, count(*) FROM (
+              SELECT unnest(sub.vals) AS v, {failed} AS failed FROM ({sql}) AS sub({columns})
+              WHERE {fails} <= 1
+            ) AS m
+            WHERE m.failed = '' OR starts_with(m.v, m.failed)
+            GROUP BY v
+            UNION ALL SELECT {version}, NULL, 0"""
         return query, list(params)
 
-    def facet_counts(self, conditions: dict[str, Q]) -> tuple[dict[str, dict[str, int]], int]:
+    def facet_counts(
+        self, conditions: dict[str, Q], levels: list[str] | None = None
+    ) -> tuple[dict[str, dict[str, int]], int]:
         """Count this queryset's meetings by every facet value, in one pass, disjunctively.
 
-        `conditions` holds each facet's chosen values as a Q. A meeting that meets all of them
-        counts for every value it has; one that fails exactly one facet's condition counts
-        for that facet's values only (what choosing them too would add); others not at all.
-        The key "total" holds the number of meetings that meet every condition. Also return
-        the archive's version (ArchiveState) read in the same snapshot as the counts.
+        `conditions` holds each facet's chosen values as a Q (`levels`: the chosen levels, if
+        any). A meeting that meets all of them counts for every value it has; one that fails
+        exactly one facet's condition counts for that facet's values only (what choosing them
+        too would add); others not at all. The key "total" holds the number of meetings that
+        meet every condition. Also return the archive's version (ArchiveState) read in the
+        same snapshot as the counts.
         """
         query, params = self.facet_sql(conditions)
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        counts["total"] = {"": 0}
-        version = None
+        version = 0
         with connections[self.db].cursor() as cursor:
             cursor.execute(query, params)
             for row_version, value, n in cursor.fetchall():
-                version = row_version
-                facet, _, rest = value.partition(":")
-                counts.setdefault(facet, {})[rest] = n
-        return counts, version or 0
+                version = row_version or 0
+                if value is not None:
+                    facet, _, rest = value.partition(":")
+                    counts.setdefault(facet, {})[rest] = n
+        # Each meeting has exactly one level: one that meets every choice counts for its level,
+        # which is a chosen one if levels were chosen; one that fails only the level choice
+        # counts for a level that was not chosen.
+        counts["total"] = {"": sum(n for v, n in counts["level"].items() if not levels or v in levels)}
+        return counts, version
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
@@ -406,10 +427,20 @@ class FacetCache(models.Model):
         return self.key
 
     @classmethod
-    def lookup(cls, key: str):
-        """The cached value, if it is still valid: one query."""
-        row = cls.objects.filter(key=key, version=models.Subquery(ArchiveState.objects.values("version")[:1]))
-        return row.values_list("counts", flat=True).first()
+    def lookup(cls, key: str) -> tuple[int, object]:
+        """The archive's version, and the value kept under the key if it is still valid (else
+        None): one query."""
+        sql = (
+            "SELECT s.version, c.counts FROM meetings_archivestate s"
+            " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version LIMIT 1"
+        )
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+        if row is None:
+            return 0, None
+        version, value = row
+        return version, (json.loads(value) if isinstance(value, str) else value)
 
     @classmethod
     def store(cls, key: str, version: int, value) -> None:
@@ -420,6 +451,19 @@ class FacetCache(models.Model):
         )
         with connections["default"].cursor() as cursor:
             cursor.execute(sql, [key, version, json.dumps(value)])
+
+
+class CardCache(models.Model):
+    """A meeting's card as the lists show it (meetings.cards), valid while ArchiveState.version
+    is unchanged; the trigger that counts a change empties this table too."""
+
+    meeting_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+    url = models.TextField()
+    html = models.TextField()
+
+    def __str__(self):
+        return f"card of meeting {self.meeting_id} at version {self.version}"
 
 
 class Readout(models.Model):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
-from . import citations
+from . import cards, citations
 from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
 from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
 from .search import CONFIG, HEADLINE_OPTIONS, clean_query, has_lexemes, headline, highlight_texts, render_marked
@@ -55,27 +55,25 @@ class MeetingListView(FilteredListView):
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        # A deferred join: the page's ids first (an index-only walk however deep the page),
-        # then those rows with everything the cards show.
-        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
-        ids = list(ids)
-        rows = {m.pk: m for m in Meeting.objects.with_related().filter(pk__in=ids)}
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
-        return paginator, page, page.object_list, is_paginated
+        # The page's ids only (an index-only walk however deep the page); the cards are
+        # rendered from them (cards.cards), most of them already kept in the cache.
+        return super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
 
     def get_queryset(self):
-        return Meeting.objects.published().with_related()
+        return Meeting.objects.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context())
         context["rank_limit"] = f"{RANK_LIMIT:,}"
+        context["cards"] = []
         if self.filterset.is_valid():
             context["facets"] = self.filterset.facets()
             context["chips"] = self.filterset.chips()
             text = self.filterset.search_text
-            if text:
-                attach_highlights(context["object_list"], text)
+            ids = list(context["object_list"])
+            hits = highlights(ids, text) if text and ids else {}
+            context["cards"] = cards.cards(ids, self.filterset.version, text, hits)
         return context
 
 
@@ -95,19 +93,10 @@ HIGHLIGHTS_SQL = """
 """
 
 
-def attach_highlights(meetings, text: str, per_meeting: int = 3) -> None:
-    """Give each meeting shown its best-matching statements, highlighted: one query per page,
+def highlights(ids: list[int], text: str, per_meeting: int = 3) -> dict[int, list[dict]]:
+    """The best-matching statements of each meeting shown, highlighted: one query per page,
     and ts_headline only for the statements shown."""
-    meetings = list(meetings)
-    if not meetings:
-        return
-    params = {
-        "config": CONFIG,
-        "text": text,
-        "ids": [m.pk for m in meetings],
-        "per_meeting": per_meeting,
-        "options": HEADLINE_OPTIONS,
-    }
+    params = {"config": CONFIG, "text": text, "ids": ids, "per_meeting": per_meeting, "options": HEADLINE_OPTIONS}
     by_meeting: dict[int, list] = {}
     with connection.cursor() as cursor:
         cursor.execute(HIGHLIGHTS_SQL, params)
@@ -121,8 +110,7 @@ def attach_highlights(meetings, text: str, per_meeting: int = 3) -> None:
                     "snippet": render_marked(snippet),
                 }
             )
-    for meeting in meetings:
-        meeting.highlights = by_meeting.get(meeting.pk, [])
+    return by_meeting
 
 
 class StatementListView(FilteredListView):

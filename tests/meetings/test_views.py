@@ -1,6 +1,7 @@
 """The researcher's pages through the test client, on the seed readouts."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -17,8 +18,20 @@ def facet(response, name):
     raise AssertionError(name)
 
 
+CARD = re.compile(
+    r'<li class="card">\s*<p class="card__date"><time datetime="([0-9-]+)">.*?</time></p>\s*'
+    r'<h2 class="card__title"><a href="([^"]*)">([^<]*)</a></h2>',
+    re.S,
+)
+
+
+def cards(response):
+    """(date, address, title) of each card on a list page, as the page shows them."""
+    return [(d, unescape(href), unescape(title)) for d, href, title in CARD.findall(response.content.decode())]
+
+
 def titles(response):
-    return [(m.date.isoformat(), m.title) for m in response.context["object_list"]]
+    return [(d, title) for d, _, title in cards(response)]
 
 
 def test_home_lists_meetings_newest_first_with_facet_counts(client, seeds):
@@ -87,8 +100,12 @@ def test_search_results_highlight_the_matching_words(client, seeds):
     html = response.content.decode()
     assert "<mark>comfort</mark> <mark>women</mark>" in html
     kyoto = Meeting.objects.get(date="2012-04-07")
-    hit = next(m for m in response.context["object_list"] if m.pk == kyoto.pk).highlights[0]
-    assert hit["number"] == "2 (3)"
+    readout = kyoto.readouts.get()
+    statement = readout.statements.get(number="2 (3)")
+    card = html[html.index(f'href="{kyoto.get_absolute_url()}?q=') :]
+    first_hit = re.search(r'<ul class="card__hits"><li><a class="hit__num" href="([^"]*)">([^<]*)</a>', card)
+    assert unescape(first_hit.group(1)) == f"{kyoto.get_absolute_url()}?q=%22comfort%20women%22#{statement.anchor}"
+    assert first_hit.group(2) == f"{readout.issuer} 2 (3)"
 
 
 def test_highlight_follows_onto_the_meeting_page(client, seeds):
@@ -228,8 +245,21 @@ def test_participant_and_topic_pages(client, seeds):
     "url", ["/", "/?q=abductions&level=foreign-ministers", "/statements/?q=Kono&speaker=taro-kono"]
 )
 def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries, url):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):  # the first reader: facets counted, cards rendered
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, queries",
+    [
+        ("/", 3),  # kept facets and version; the page's ids; the kept cards
+        ("/?q=abductions&level=foreign-ministers", 5),  # also: has the query words; the highlights
+    ],
+)
+def test_a_list_page_read_again_reads_what_was_kept(client, seeds, django_assert_num_queries, url, queries):
+    first = client.get(url).content
+    with django_assert_num_queries(queries):
+        assert client.get(url).content == first
 
 
 def test_meeting_page_uses_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries):
@@ -257,7 +287,7 @@ def test_a_cached_count_from_before_a_change_is_not_used(client, seeds):
     client.get("/")
     entry = FacetCache.objects.get()
     FacetCache.objects.filter(pk=entry.pk).update(version=ArchiveState.objects.get().version - 1)
-    assert FacetCache.lookup(entry.key) is None
+    assert FacetCache.lookup(entry.key) == (ArchiveState.objects.get().version, None)
 
 
 def test_too_many_matches_to_rank_are_shown_newest_first_with_a_note(client, seeds, monkeypatch):
@@ -266,3 +296,50 @@ def test_too_many_matches_to_rank_are_shown_newest_first_with_a_note(client, see
     response = client.get("/", {"q": "abductions"})
     assert [d for d, _ in titles(response)] == ["2018-03-17", "2016-09-18", "2012-04-07"]
     assert "More than 2 meetings match, too many to rank each by relevance" in response.content.decode()
+
+
+def count_shown(response) -> int:
+    return int(
+        re.search(r'<p class="results__count" role="status"><strong>(\d+)</strong>', response.content.decode())[1]
+    )
+
+
+@pytest.mark.parametrize(
+    "query, dates",
+    [
+        ("year=2016&year=2017&year=2018", ["2018-03-17", "2017-12-19", "2017-09-07", "2016-09-18"]),  # one range
+        ("year=2018&year=2016&year=2012", ["2018-03-17", "2016-09-18", "2012-04-07"]),  # three, bounded
+        ("level=summit", ["2017-09-07"]),
+        ("level=foreign-ministers&issuer=KOR", ["2017-12-19"]),
+        ("level=summit&level=foreign-ministers&year=2017", ["2017-12-19", "2017-09-07"]),
+    ],
+)
+def test_the_number_of_matches_is_the_number_listed(client, seeds, query, dates):
+    response = client.get("/?" + query)
+    assert [d for d, _ in titles(response)] == dates
+    assert count_shown(response) == len(dates)
+
+
+def test_a_kept_card_follows_a_curators_change_to_a_person_or_a_topic(client, seeds):
+    kono = Participant.objects.get(slug="taro-kono")
+    assert "Taro Kono" in client.get("/").content.decode()
+    kono.name = "KONO Taro"
+    kono.save()
+    html = client.get("/").content.decode()
+    assert "KONO Taro" in html and "Taro Kono" not in html
+    from meetings.models import Topic
+
+    topic = Topic.objects.get(slug="abductions")
+    old = topic.name
+    topic.name = "Abductions of Japanese nationals"
+    topic.save()
+    html = client.get("/").content.decode()
+    assert "Abductions of Japanese nationals" in html and f">{old}<" not in html
+
+
+def test_a_card_carries_the_search_into_its_links_escaped(client, seeds):
+    meeting = Meeting.objects.get(date="2018-03-17")
+    response = client.get("/", {"q": 'abductions "<b>"'})
+    links = {href for _, href, _ in cards(response)}
+    assert f"{meeting.get_absolute_url()}?q=abductions%20%22%3Cb%3E%22" in links
+    assert "<b>" not in response.content.decode().split("<main", 1)[1]

@@ -1,0 +1,78 @@
+"""The meeting cards of the lists, each rendered once per version of the archive and kept in
+the database (CardCache), for every server process: a page of results renders only the
+cards nobody has asked for since the archive last changed.
+
+A card is kept with two markers: where the query string of a search goes (so the highlight
+follows the reader onto the meeting page) and where the matched statements go. Everything a
+card shows is escaped, so no text of a readout can put a "<" in it, and none can be taken for
+a marker.
+"""
+
+from django.db import connection
+from django.template.defaultfilters import urlencode
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Meeting
+
+TEMPLATE = "includes/meeting_card.html"
+QUERY_MARK = "<@q@>"
+HITS_MARK = "<@hits@>"
+READ_SQL = "SELECT meeting_id, url, html FROM meetings_cardcache WHERE meeting_id = ANY(%s) AND version = %s"
+KEEP_SQL = """
+    INSERT INTO meetings_cardcache (meeting_id, version, url, html)
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])
+    ON CONFLICT (meeting_id) DO UPDATE SET version = EXCLUDED.version, url = EXCLUDED.url, html = EXCLUDED.html
+"""
+
+
+def render_card(meeting: Meeting) -> tuple[str, str]:
+    """A meeting's card, with the markers, and its address."""
+    html = render_to_string(
+        TEMPLATE, {"meeting": meeting, "query_mark": mark_safe(QUERY_MARK), "hits_mark": mark_safe(HITS_MARK)}
+    )
+    return meeting.get_absolute_url(), html
+
+
+def cards(ids: list[int], version: int, search_text: str = "", hits: dict | None = None) -> list[SafeString]:
+    """The cards of these meetings, in this order, for a search (or none) and its matched
+    statements: those kept at this version of the archive read in one query, the others
+    rendered (in a fixed number of queries) and kept (one query)."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(READ_SQL, [ids, version])
+        found = {pk: (url, html) for pk, url, html in cursor.fetchall()}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        fresh = {pk: render_card(m) for pk, m in Meeting.objects.with_related().in_bulk(missing).items()}
+        if fresh:
+            with connection.cursor() as cursor:
+                pks = list(fresh)
+                cursor.execute(
+                    KEEP_SQL, [pks, [version] * len(pks), [fresh[pk][0] for pk in pks], [fresh[pk][1] for pk in pks]]
+                )
+        found.update(fresh)
+    query = "?q=" + urlencode(search_text) if search_text else ""
+    shown = []
+    for pk in ids:
+        if pk not in found:  # deleted since its id was read
+            continue
+        url, html = found[pk]
+        html = html.replace(QUERY_MARK, escape(query))
+        html = html.replace(HITS_MARK, hits_html((hits or {}).get(pk, []), url, query))
+        shown.append(mark_safe(html))  # noqa: S308 - rendered by TEMPLATE; the parts put in are escaped
+    return shown
+
+
+def hits_html(hits: list[dict], url: str, query: str) -> str:
+    """A card's matched statements, each linking to itself on the meeting page."""
+    if not hits:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><a class="hit__num" href="{}{}#r{}-{}">{} {}</a> {}</li>',
+        ((url, query, h["readout_id"], h["position"], h["issuer"], h["number"] or "¶", h["snippet"]) for h in hits),
+    )
+    return format_html('<ul class="card__hits">{}</ul>', items)
