@@ -326,9 +326,13 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         notes = [*found, *(f"{item.file_name}: {c}" for c in clashes)]
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = meeting.needs_review or bool(notes)
-    Meeting.objects.bulk_create(new_meetings)
-
     now = timezone.now()
+    for pk, meeting in zip(next_ids("meetings_meeting", len(new_meetings)), new_meetings, strict=True):
+        meeting.pk = meeting.id = pk
+        meeting.created = meeting.modified = now
+        meeting._state.adding, meeting._state.db = False, "default"
+    copy_rows("meetings_meeting", MEETING_COLUMNS, ([getattr(m, c) for c in MEETING_COLUMNS] for m in new_meetings))
+
     readout_ids = next_ids("meetings_readout", len(items))
     readouts = [
         Readout(
@@ -416,6 +420,8 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     ]
 
 
+# Every stored column of a meeting (the generated ones are PostgreSQL's to compute).
+MEETING_COLUMNS = [f.attname for f in Meeting._meta.concrete_fields if not getattr(f, "generated", False)]
 READOUT_COLUMNS = [
     "id",
     "meeting_id",
