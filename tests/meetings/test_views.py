@@ -337,6 +337,12 @@ def test_a_kept_card_follows_a_curators_change_to_a_person_or_a_topic(client, se
     assert "Abductions of Japanese nationals" in html and f">{old}<" not in html
 
 
+@pytest.mark.parametrize("url", ["/", "/?q=abductions", "/?q=abductions&level=summit"])
+def test_list_pages_show_no_template_syntax(client, seeds, url):
+    html = client.get(url).content.decode()
+    assert not re.search(r"\{[#%{]|[#%}]\}|<@", html)
+
+
 def test_a_card_carries_the_search_into_its_links_escaped(client, seeds):
     meeting = Meeting.objects.get(date="2018-03-17")
     response = client.get("/", {"q": 'abductions "<b>"'})
