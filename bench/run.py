@@ -343,9 +343,10 @@ def writes_versus_copy(corpus: Path) -> dict:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(data)
         # The foreign keys are checked at COMMIT, with plans made then. Without statistics of
-        # the tables just filled (they were emptied in this session), PostgreSQL 18 checked
-        # each meeting id by skipping through the (status, date, id) index rather than the
-        # primary key: over 12 minutes. ANALYZE first, and leave its time out of COPY's.
+        # the tables just filled (they were emptied in this session), each check of a meeting
+        # id read index leaf page after leaf page (a bitmap scan of what can only be the
+        # (status, date, id) index, the one other index holding the id), and the commit ran
+        # for 6 to 12 minutes until cancelled. ANALYZE first, and leave its time out of COPY's.
         analyze_start = time.perf_counter()
         cursor.execute(f"ANALYZE {', '.join(DATA_TABLES)}")
         analyze_seconds = time.perf_counter() - analyze_start
