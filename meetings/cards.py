@@ -56,13 +56,13 @@ def cards(ids: list[int], version: int, search_text: str = "", hits: dict | None
                 )
         found.update(fresh)
     query = "?q=" + urlencode(search_text) if search_text else ""
+    query_html, hits = escape(query), hits or {}
     shown = []
     for pk in ids:
         if pk not in found:  # deleted since its id was read
             continue
         url, html = found[pk]
-        html = html.replace(QUERY_MARK, escape(query))
-        html = html.replace(HITS_MARK, hits_html((hits or {}).get(pk, []), url, query))
+        html = html.replace(QUERY_MARK, query_html).replace(HITS_MARK, hits_html(hits.get(pk, []), url, query))
         shown.append(mark_safe(html))  # noqa: S308 - rendered by TEMPLATE; the parts put in are escaped
     return shown
 

@@ -328,7 +328,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         meeting.needs_review = meeting.needs_review or bool(notes)
     now = timezone.now()
     for pk, meeting in zip(next_ids("meetings_meeting", len(new_meetings)), new_meetings, strict=True):
-        meeting.pk = meeting.id = pk
+        meeting.pk = pk
         meeting.created = meeting.modified = now
         meeting._state.adding, meeting._state.db = False, "default"
     copy_rows("meetings_meeting", MEETING_COLUMNS, ([getattr(m, c) for c in MEETING_COLUMNS] for m in new_meetings))
