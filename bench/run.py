@@ -131,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readouts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=15, help="timed fetches of each page")
+    parser.add_argument("--repeat", type=int, default=20, help="timed fetches of each page")
     parser.add_argument(
         "--pages-only",
         action="store_true",
@@ -232,7 +232,22 @@ def pages_again(args) -> None:
     report(results)
 
 
+def settle() -> float:
+    """VACUUM (ANALYZE) the tables and CHECKPOINT, as an archive in service stands: the pages are
+    not measured while autovacuum works through the rows just copied in, nor with the
+    visibility map empty (index-only scans would read the heap). Returns the seconds taken."""
+    from django.db import connection
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(DATA_TABLES)}")
+        cursor.execute("CHECKPOINT")
+    return time.perf_counter() - start
+
+
 def serve_and_measure(env: dict, repeat: int) -> dict:
+    settled = settle()
+    print(f"VACUUM (ANALYZE) and CHECKPOINT before the pages: {settled:.1f} s", flush=True)
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     port = free_port()
     server = subprocess.Popen(
@@ -259,7 +274,7 @@ def serve_and_measure(env: dict, repeat: int) -> dict:
                 time.sleep(0.1)
         for _ in range(20):  # both workers compile their templates before anything is timed
             get(base + "/?q=cooperation")
-        return pages(base, repeat)
+        return {**pages(base, repeat), "vacuum_analyze_checkpoint_seconds": round(settled, 1)}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -376,13 +391,13 @@ def capture(path: str) -> list[str]:
     return [q["sql"] for q in queries.captured_queries]
 
 
-def time_sql(statements: list[str], repeat: int) -> list[float]:
+def time_sql(statements: list[str], repeat: int, warm: bool = True) -> list[float]:
     from django.db import connection
 
     times = []
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        for sql in statements:  # warm
+        for sql in statements if warm else ():
             raw.execute(sql)
         for _ in range(repeat):
             start = time.perf_counter()
@@ -404,8 +419,12 @@ def pages(base: str, repeat: int) -> dict:
         path = "/?" + query_string(params)
         cold = get(base + path)  # the first reader of this choice: facets computed, then kept
         statements = capture(path)  # the SQL the page runs when served again
-        http = [get(base + path) for _ in range(repeat)]
-        sql = time_sql(statements, repeat)
+        # The page and its SQL in turn, so that whatever else the machine does at a moment
+        # weighs on both alike.
+        http, sql = [], time_sql(statements, 0)  # warmed as the page was, by its first reader
+        for _ in range(repeat):
+            http.append(get(base + path))
+            sql.extend(time_sql(statements, 1, warm=False))
         row = {
             "kind": kind,
             "path": path,
@@ -418,9 +437,13 @@ def pages(base: str, repeat: int) -> dict:
         }
         if kind == "search":
             facet, base_count, page_count = facet_and_count_sql(params)
-            row["facets_p50_ms"] = ms(percentile(time_sql([facet], repeat), 0.5))
-            row["count_p50_ms"] = ms(percentile(time_sql([page_count], repeat), 0.5))
-            row["base_count_p50_ms"] = ms(percentile(time_sql([base_count], repeat), 0.5))
+            timed = {"facets": [facet], "count": [page_count], "base_count": [base_count]}
+            times: dict[str, list[float]] = {name: time_sql(sqls, 0) for name, sqls in timed.items()}
+            for _ in range(repeat):  # in turn, as the pages and their SQL
+                for name, sqls in timed.items():
+                    times[name].extend(time_sql(sqls, 1, warm=False))
+            for name, values in times.items():
+                row[f"{name}_p50_ms"] = ms(percentile(values, 0.5))
         rows.append(row)
 
     def summary(kind: str) -> dict:

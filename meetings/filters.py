@@ -107,6 +107,13 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         model = Meeting
         fields = []
 
+    def get_form_class(self):
+        # The same fields for every request: the form class is made once, not per page.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in filter_queryset
 

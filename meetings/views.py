@@ -34,10 +34,11 @@ class FilteredListView(FilterView):
             raise Http404("That page number is not a whole number from 1 up.")
         return super().paginate_queryset(queryset, page_size)
 
-    def search_context(self) -> dict:
+    def search_context(self, matched: bool) -> dict:
         text = self.filterset.search_text
         context = {"search_text": text, "search_note": clean_query(self.request.GET.get("q"))[1]}
-        if text and not has_lexemes(text):
+        # A search that matched has words to look for: PostgreSQL is asked only when none matched.
+        if text and not matched and not has_lexemes(text):
             context["search_note"] = (
                 "Your search has no words to look for (only punctuation or very common words), so nothing matches."
             )
@@ -64,7 +65,7 @@ class MeetingListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.search_context())
+        context.update(self.search_context(matched=bool(context["paginator"].count)))
         context["rank_limit"] = f"{RANK_LIMIT:,}"
         context["cards"] = []
         if self.filterset.is_valid():
@@ -122,7 +123,7 @@ class StatementListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.search_context())
+        context.update(self.search_context(matched=bool(context["paginator"].count)))
         if self.filterset.is_valid():
             context["speakers"] = self.filterset.speaker_counts()
             context["topics"] = Topic.objects.all()

@@ -172,6 +172,14 @@ def test_malformed_parameters_answer_400_with_a_message(client, seeds, params, m
     assert message in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/", "/statements/"])
+def test_a_search_with_no_words_to_look_for_says_so(client, seeds, url):
+    note = "Your search has no words to look for (only punctuation or very common words), so nothing matches."
+    assert note in client.get(url, {"q": "the !!"}).content.decode()
+    assert note not in client.get(url, {"q": "abductions"}).content.decode()
+    assert note not in client.get(url, {"q": "xylophones"}).content.decode()  # words, none found
+
+
 def test_too_long_search_is_shortened_with_a_note(client, seeds):
     response = client.get("/", {"q": "abductions " * 100})
     assert response.status_code == 200
@@ -253,7 +261,7 @@ def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert
     "url, queries",
     [
         ("/", 3),  # kept facets and version; the page's ids; the kept cards
-        ("/?q=abductions&level=foreign-ministers", 5),  # also: has the query words; the highlights
+        ("/?q=abductions&level=foreign-ministers", 4),  # also: the highlights
     ],
 )
 def test_a_list_page_read_again_reads_what_was_kept(client, seeds, django_assert_num_queries, url, queries):
