@@ -559,6 +559,106 @@ def report(results: dict) -> None:
         f"{'search mix':46} {s['pages']} searches, {b['pages']} browse pages",
     ]
     print("\n".join(lines))
+    path = OUT / f"results-{results['readouts_requested']}.md"
+    path.write_text(markdown(results))
+    print(f"\nThe same as a Markdown table (for the README): {path.relative_to(ROOT)}")
+
+
+def markdown(results: dict) -> str:
+    """The README's table of a run."""
+    imp, w, p = results["import"], results["writes"], results["pages"]
+    s, b, d, q = p["search"], p["browse"], p["deep_pages"], p["queries_per_page"]
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    rows = [
+        ("measure", "figure", "baseline", "ratio", "target", "met"),
+        (
+            "import, end to end",
+            f"{imp['readouts_per_s']:,} readouts/s ({imp['statements_per_s']:,} statements/s)",
+            "",
+            "",
+            "≥ 200 readouts/s",
+            met(imp["readouts_per_s"] >= 200),
+        ),
+        (
+            "its database writes alone vs a plain `COPY` of the same rows",
+            f"{w['writes_readouts_per_s']:,} readouts/s",
+            f"{w['copy_readouts_per_s']:,} readouts/s",
+            f"{w['writes_speed_share_of_copy']}",
+            "≥ 0.5",
+            met(w["writes_speed_share_of_copy"] >= 0.5),
+        ),
+        (
+            "re-import of the unchanged files",
+            f"{imp['reimport_seconds']} s",
+            f"{imp['seconds']} s (first import)",
+            f"{imp['reimport_share']}",
+            "≤ 0.3",
+            met(imp["reimport_share"] <= 0.3),
+        ),
+        (
+            f"search page p95 ({s['pages']} searches: rare, common, phrases, `or`, `-`, 0/1/3 facets)",
+            f"{s['http_p95_ms']} ms",
+            f"its SQL: {s['sql_p95_ms']} ms",
+            f"{s['ratio_of_p95s']}",
+            "< 150 ms; ≤ 1.3× SQL",
+            met(s["http_p95_ms"] < 150 and s["ratio_of_p95s"] <= 1.3),
+        ),
+        (
+            f"browse page p95 ({b['pages']} pages, no search text)",
+            f"{b['http_p95_ms']} ms",
+            f"its SQL: {b['sql_p95_ms']} ms",
+            f"{b['ratio_of_p95s']}",
+            "< 50 ms",
+            met(b["http_p95_ms"] < 50),
+        ),
+        (
+            "all facet counts vs a bare `COUNT(*)` of the page's matches (median over searches)",
+            "",
+            "",
+            f"{s['facets_over_count_median']} (worst {s['facets_over_count_worst']})",
+            "≤ 1.5",
+            met(s["facets_over_count_median"] <= 1.5),
+        ),
+        (
+            "the same, vs `COUNT(*)` of all matches of the words",
+            "",
+            "",
+            f"{s['facets_over_base_count_median']} (worst {s['facets_over_base_count_worst']})",
+            "",
+            "",
+        ),
+        (
+            "first reader of a page: facets counted, cards rendered (median, max)",
+            f"search {s['cold_median_ms']} ms, {s['cold_max_ms']} ms; browse {b['cold_median_ms']} ms, "
+            f"{b['cold_max_ms']} ms",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            f"page {d['page']} vs page 1 (browse, p95)",
+            f"{d['page_k_p95_ms']} ms",
+            f"{d['page_1_p95_ms']} ms",
+            f"{d['ratio']}",
+            "≤ 2",
+            met(d["ratio"] <= 2),
+        ),
+        (
+            "queries per page: home / search / meeting",
+            f"{q['home']} / {q['search']} / {q['meeting']}",
+            "",
+            "",
+            "bounded",
+            "yes",
+        ),
+    ]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "| --- | ---: | ---: | ---: | --- | --- |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
