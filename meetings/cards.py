@@ -8,11 +8,16 @@ card shows is escaped, so no text of a readout can put a "<" in it, and none can
 a marker.
 """
 
+import functools
+import hashlib
 from html import escape
 
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.template.defaultfilters import urlencode
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Meeting
@@ -20,12 +25,40 @@ from .models import Meeting
 TEMPLATE = "includes/meeting_card.html"
 QUERY_MARK = "<@q@>"
 HITS_MARK = "<@hits@>"
-READ_SQL = "SELECT meeting_id, url, html FROM meetings_cardcache WHERE meeting_id = ANY(%s) AND version = %s"
-KEEP_SQL = """
-    INSERT INTO meetings_cardcache (meeting_id, version, url, html)
-    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])
-    ON CONFLICT (meeting_id) DO UPDATE SET version = EXCLUDED.version, url = EXCLUDED.url, html = EXCLUDED.html
+READ_SQL = """
+    SELECT meeting_id, url, html FROM meetings_cardcache
+    WHERE meeting_id = ANY(%s) AND version = %s AND template = %s
 """
+KEEP_SQL = """
+    INSERT INTO meetings_cardcache (meeting_id, version, template, url, html)
+    SELECT m, v, %s, u, h FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS k(m, v, u, h)
+    ON CONFLICT (meeting_id) DO UPDATE
+    SET version = EXCLUDED.version, template = EXCLUDED.template, url = EXCLUDED.url, html = EXCLUDED.html
+"""
+
+
+def template_fingerprint(*names: str) -> int:
+    """A number that changes with the source of any of these templates, kept with the HTML
+    rendered from them: after a deploy that changed a template, nothing rendered from the old
+    one is read, though the archive itself has not changed. Worked out once per process (per
+    request while DEBUG is on, when templates are edited under a running server)."""
+    if settings.DEBUG:
+        return _fingerprint.__wrapped__(names)
+    return _fingerprint(names)
+
+
+@functools.cache
+def _fingerprint(names: tuple[str, ...]) -> int:
+    digest = hashlib.blake2b(digest_size=8)
+    for name in names:
+        digest.update(name.encode() + b"\0" + get_template(name).template.source.encode() + b"\0")
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+@receiver(setting_changed)
+def _templates_changed(setting, **kwargs):
+    if setting == "TEMPLATES":
+        _fingerprint.cache_clear()
 
 
 def render_card(meeting: Meeting) -> tuple[str, str]:
@@ -42,8 +75,9 @@ def cards(ids: list[int], version: int, search_text: str = "", hits: dict | None
     rendered (in a fixed number of queries) and kept (one query)."""
     if not ids:
         return []
+    template = template_fingerprint(TEMPLATE)
     with connection.cursor() as cursor:
-        cursor.execute(READ_SQL, [ids, version])
+        cursor.execute(READ_SQL, [ids, version, template])
         found = {pk: (url, html) for pk, url, html in cursor.fetchall()}
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -51,9 +85,8 @@ def cards(ids: list[int], version: int, search_text: str = "", hits: dict | None
         if fresh:
             with connection.cursor() as cursor:
                 pks = list(fresh)
-                cursor.execute(
-                    KEEP_SQL, [pks, [version] * len(pks), [fresh[pk][0] for pk in pks], [fresh[pk][1] for pk in pks]]
-                )
+                urls, htmls = [fresh[pk][0] for pk in pks], [fresh[pk][1] for pk in pks]
+                cursor.execute(KEEP_SQL, [template, pks, [version] * len(pks), urls, htmls])
         found.update(fresh)
     query = "?q=" + urlencode(search_text) if search_text else ""
     query_html, hits = escape(query), hits or {}

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .cards import template_fingerprint
 from .models import FACETS, FacetCache, Format, Level, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
 
@@ -161,7 +162,8 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
             return self._facet_data
         conditions, state = self.facet_conditions()
         data = self.form.cleaned_data
-        key = json.dumps([self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
+        template = template_fingerprint(FACETS_TEMPLATE)  # HTML of an older template is not read
+        key = json.dumps([template, self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
         cache_key = hashlib.sha256(key.encode()).hexdigest()
         self.version, self._facet_data = FacetCache.lookup(cache_key)
         if self._facet_data is None:

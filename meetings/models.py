@@ -459,6 +459,7 @@ class CardCache(models.Model):
 
     meeting_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField()
+    template = models.BigIntegerField(default=0, help_text="The card template's fingerprint when rendered.")
     url = models.TextField()
     html = models.TextField()
 

@@ -172,6 +172,11 @@ def test_malformed_parameters_answer_400_with_a_message(client, seeds, params, m
     assert message in response.content.decode()
 
 
+def test_a_facet_with_no_values_says_so(client, seeds):
+    page = client.get("/", {"q": "xylophones"}).content.decode()
+    assert page.count('<p class="facet__none">None among these meetings</p>') == 7
+
+
 @pytest.mark.parametrize("url", ["/", "/statements/"])
 def test_a_search_with_no_words_to_look_for_says_so(client, seeds, url):
     note = "Your search has no words to look for (only punctuation or very common words), so nothing matches."
@@ -268,6 +273,28 @@ def test_a_list_page_read_again_reads_what_was_kept(client, seeds, django_assert
     first = client.get(url).content
     with django_assert_num_queries(queries):
         assert client.get(url).content == first
+
+
+def test_nothing_kept_is_read_after_its_template_changed(client, seeds, settings):
+    """A deploy that changes the card or facets template shows the new HTML at once, though
+    the archive has not changed (what was kept carries the template's fingerprint)."""
+    assert len(cards(client.get("/"))) == 5  # the cards and facets rendered and kept
+    templates = settings.BASE_DIR / "templates"
+    sources = {
+        "includes/meeting_card.html": (templates / "includes/meeting_card.html").read_text() + "<!-- card v2 -->",
+        "meetings/facets.html": (templates / "meetings/facets.html").read_text() + "<!-- facets v2 -->",
+    }
+    engine = settings.TEMPLATES[0]
+    loaders = [
+        ("django.template.loaders.locmem.Loader", sources),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    settings.TEMPLATES = [{**engine, "APP_DIRS": False, "OPTIONS": {**engine["OPTIONS"], "loaders": loaders}}]
+    page = client.get("/").content.decode()
+    assert page.count("<!-- card v2 -->") == 5
+    assert page.count("<!-- facets v2 -->") == 1
+    assert client.get("/?q=abductions").content.decode().count("<!-- card v2 -->") == 3
 
 
 def test_meeting_page_uses_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries):
