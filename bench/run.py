@@ -388,6 +388,13 @@ def writes_versus_copy(corpus: Path) -> dict:
     }
 
 
+def queries_when_read_again(path: str) -> int:
+    """The queries a page runs in a server process that has served it before (Django keeps
+    content types, for one, per process)."""
+    capture(path)
+    return len(capture(path))
+
+
 def capture(path: str) -> list[str]:
     """The SQL a page runs, rendered in this process."""
     from django.db import connection
@@ -475,10 +482,8 @@ def pages(base: str, repeat: int) -> dict:
             "page_1_cold_ms": ms(page1_cold),
             "page_k_cold_ms": ms(pagek_cold),
         },
-        # Each page read once before, as a server process that has served it would have (Django
-        # keeps content types, for one, per process).
         "queries_per_page": {
-            name: (capture(url), len(capture(url)))[1]
+            name: queries_when_read_again(url)
             for name, url in (
                 ("home", "/"),
                 ("search", "/?q=%22comfort+women%22&level=summit"),
