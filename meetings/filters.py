@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from . import facetindex
 from .cards import template_fingerprint
 from .models import FACETS, FacetCache, Format, Level, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
@@ -143,41 +144,53 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_conditions(self) -> tuple[dict[str, Q], list]:
-        """Each chosen facet's condition, and the choices as a list for a cache key."""
-        conditions, state = {}, []
-        for name in FACETS:
-            value = self.form.cleaned_data.get(name)
-            if value:
-                value = sorted(value)
-                conditions[name] = self.filters[name].condition(value)
-                state.append([name, value])
-        return conditions, state
+    def facet_choices(self) -> list:
+        """The facet choices in force, in a fixed order, for a cache key."""
+        return [[name, sorted(value)] for name in FACETS if (value := self.form.cleaned_data.get(name))]
 
     def facet_data(self) -> dict:
-        """The number of matches and every facet (values, labels, counts, choices), from one
-        query over the matches, kept in FacetCache until the archive changes, with the facets
+        """The number of matches and every facet (values, labels, counts, choices), counted by
+        facet_counts(), kept in FacetCache until the archive changes, with the facets
         rendered as HTML (FACETS_TEMPLATE) so that a later reader need not render them again."""
         if hasattr(self, "_facet_data"):
             return self._facet_data
-        conditions, state = self.facet_conditions()
         data = self.form.cleaned_data
         template = template_fingerprint(FACETS_TEMPLATE)  # HTML of an older template is not read
-        key = json.dumps([template, self.search_text, str(data.get("date_from")), str(data.get("date_to")), state])
+        key = json.dumps(
+            [template, self.search_text, str(data.get("date_from")), str(data.get("date_to")), self.facet_choices()]
+        )
         cache_key = hashlib.sha256(key.encode()).hexdigest()
         self.version, self._facet_data = FacetCache.lookup(cache_key)
         if self._facet_data is None:
-            counts, self.version = self.queryset_without(*FACETS).facet_counts(
-                conditions, levels=self.form.cleaned_data.get("level")
-            )
+            counts, version = self.facet_counts()
             facets = self._facets(counts)
             self._facet_data = {
-                "total": counts["total"].get("", 0),
+                "total": counts["total"][""],
                 "facets": facets,
                 "html": render_to_string(FACETS_TEMPLATE, {"facets": facets}),
             }
-            FacetCache.store(cache_key, self.version, self._facet_data)
+            if version is not None:
+                self.version = version
+                FacetCache.store(cache_key, self.version, self._facet_data)
         return self._facet_data
+
+    def facet_counts(self) -> tuple[dict[str, dict[str, int]], int | None]:
+        """Every facet's counts (and "total") from the bitmaps of meetings.facetindex, and the
+        archive's version they were counted at (None if the archive changed while they were
+        counted: they are shown, not kept)."""
+        data = self.form.cleaned_data
+        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
+        base = self.queryset_without(*FACETS)
+        if not (self.search_text or data.get("date_from") or data.get("date_to")):
+            version = facetindex.current_version(base.db) if self.version is None else self.version
+            index = facetindex.index_at(version, base.db)  # the matches: every published meeting
+            return index.counts(index.everything, chosen, LONG_FACETS), index.version
+        for _ in range(2):
+            version, matches = facetindex.matches_bitmap(base)
+            index = facetindex.index_at(version, base.db)
+            if index.version == version:
+                return index.counts(matches, chosen, LONG_FACETS), version
+        return index.counts(matches, chosen, LONG_FACETS), None
 
     version = None  # the archive's version (ArchiveState) the facets were read at
 

@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import ExpressionWrapper, Q
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
@@ -113,7 +113,7 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
-# The facets of the meeting list, as their values are prefixed in Meeting.facet_values.
+# The facets of the meeting list (their counts: meetings.facetindex).
 FACETS = ["year", "level", "format", "country", "issuer", "person", "topic"]
 
 
@@ -161,22 +161,11 @@ REFRESH_DERIVED_SQL = """
         (SELECT string_agg(NULLIF(r.title, ''), E'\\n' ORDER BY r.id) FROM meetings_readout r WHERE r.meeting_id = m.id),
         (SELECT string_agg(concat_ws(E'\\n', NULLIF(s.heading, ''), s.text), E'\\n' ORDER BY s.readout_id, s.position)
          FROM meetings_statement s WHERE s.meeting_id = m.id)),
-      -- The same values again, as facet_values reads them: set here, in the same UPDATE, because
-      -- each UPDATE of a row computes its generated search vector again.
-      facet_values = ARRAY['year:' || extract(year FROM m.date)::int, 'level:' || m.level, 'format:' || m.format]
-        || ARRAY(SELECT 'country:' || m.country WHERE m.country <> '')
-        || ARRAY(SELECT DISTINCT 'issuer:' || r.issuer FROM meetings_readout r WHERE r.meeting_id = m.id)
-        || ARRAY(SELECT DISTINCT 'person:' || p.slug
-                 FROM meetings_attendance a JOIN meetings_participant p ON p.id = a.participant_id
-                 WHERE a.meeting_id = m.id AND a.role = 'principal')
-        || ARRAY(SELECT DISTINCT 'topic:' || t.slug
-                 FROM meetings_meeting_topics mt JOIN meetings_topic t ON t.id = mt.topic_id
-                 WHERE mt.meeting_id = m.id),
       modified = now()
     WHERE m.id = ANY(%(ids)s::bigint[])
 """
 # Columns a list never shows: long, and only read by search and facets.
-LIST_DEFERRED = ["search_text", "search_vector", "facet_values", "review_notes"]
+LIST_DEFERRED = ["search_text", "search_vector", "review_notes"]
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -210,64 +199,6 @@ class MeetingQuerySet(models.QuerySet):
         rank = SearchRank(models.F("search_vector"), search_query(text))
         return self.annotate(rank=rank).order_by("-rank", "-date", "-pk")
 
-    def facet_sql(self, conditions: dict[str, Q]) -> tuple[str, list]:
-        """The one query behind facet_counts(), with its parameters.
-
-        The values are unnested in the select list (a ProjectSet, no per-row function scan),
-        meetings that fail two choices or more are dropped before, and there is no separate
-        total: every meeting has exactly one level (see facet_counts). A last row carries the
-        archive's version, read in the same snapshot, even when nothing matches."""
-        names = list(conditions)
-        flags = {f"ok_{n}": ExpressionWrapper(c, output_field=models.BooleanField()) for n, c in conditions.items()}
-        sql, params = self.order_by().annotate(**flags).values_list("facet_values", *flags).query.sql_with_params()
-        version = "(SELECT version FROM meetings_archivestate LIMIT 1)"
-        if not names:
-            query = f"""
-                SELECT {version}, v, count(*) FROM (SELECT unnest(sub.vals) AS v FROM ({sql}) AS sub(vals)) AS m
-                GROUP BY v
-                UNION ALL SELECT {version}, NULL, 0"""
-            return query, list(params)
-        fails = " + ".join(f"(NOT sub.ok_{n})::int" for n in names)
-        failed = "CASE " + " ".join(f"WHEN NOT sub.ok_{n} THEN '{n}:'" for n in names) + " ELSE '' END"
-        columns = ", ".join(["vals", *flags])
-        query = f"""
-            SELECT {version}, v, count(*) FROM (
-              SELECT unnest(sub.vals) AS v, {failed} AS failed FROM ({sql}) AS sub({columns})
-              WHERE {fails} <= 1
-            ) AS m
-            WHERE m.failed = '' OR starts_with(m.v, m.failed)
-            GROUP BY v
-            UNION ALL SELECT {version}, NULL, 0"""
-        return query, list(params)
-
-    def facet_counts(
-        self, conditions: dict[str, Q], levels: list[str] | None = None
-    ) -> tuple[dict[str, dict[str, int]], int]:
-        """Count this queryset's meetings by every facet value, in one pass, disjunctively.
-
-        `conditions` holds each facet's chosen values as a Q (`levels`: the chosen levels, if
-        any). A meeting that meets all of them counts for every value it has; one that fails
-        exactly one facet's condition counts for that facet's values only (what choosing them
-        too would add); others not at all. The key "total" holds the number of meetings that
-        meet every condition. Also return the archive's version (ArchiveState) read in the
-        same snapshot as the counts.
-        """
-        query, params = self.facet_sql(conditions)
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        version = 0
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(query, params)
-            for row_version, value, n in cursor.fetchall():
-                version = row_version or 0
-                if value is not None:
-                    facet, _, rest = value.partition(":")
-                    counts.setdefault(facet, {})[rest] = n
-        # Each meeting has exactly one level: one that meets every choice counts for its level,
-        # which is a chosen one if levels were chosen; one that fails only the level choice
-        # counts for a level that was not chosen.
-        counts["total"] = {"": sum(n for v, n in counts["level"].items() if not levels or v in levels)}
-        return counts, version
-
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
         return self.defer(*LIST_DEFERRED).prefetch_related(
@@ -300,13 +231,6 @@ class Meeting(models.Model):
     issuers = ArrayField(models.CharField(max_length=3), default=list, blank=True, editable=False)
     principal_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True, editable=False)
     topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
-    facet_values = ArrayField(
-        models.CharField(max_length=140),
-        default=list,
-        blank=True,
-        editable=False,
-        help_text='Every facet value of the meeting as "facet:value", so that all counts come from one pass.',
-    )
     search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
@@ -651,7 +575,6 @@ reversion.register(
         "topic_slugs",
         "topics",
         "lock_version",
-        "facet_values",
     ],
     follow=["readouts", "attendances"],
 )

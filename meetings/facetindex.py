@@ -1,0 +1,181 @@
+"""Facet counts from bitmaps kept in the process.
+
+Each value a published meeting can be counted under ("year:2015", "topic:abductions", ...)
+is held as one Python integer whose bit i is set when meeting i has that value. The bitmaps
+are read from PostgreSQL once per version of the archive (ArchiveState.version, drawn from a
+sequence, so one version names one state) and kept until the version changes.
+
+The facets of a search then cost PostgreSQL no more than finding its matches: the matches come
+back as 64-meeting words (id >> 6, and a bigint of the meetings in that word), aggregated in
+the scan, and every count is `(matches & value).bit_count()` here. When the choices have no
+search text and no dates, the matches are all the published meetings and PostgreSQL is not
+asked at all.
+
+The counts are disjunctive, as readers of a faceted archive expect: a facet's values are
+counted over the meetings that meet every other facet's choices, so that each count says
+how many meetings choosing that value too would show.
+"""
+
+import struct
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from .models import FACETS, Status
+
+WORD = 64
+MASK = (1 << WORD) - 1
+VERSION = "(SELECT version FROM meetings_archivestate LIMIT 1)"
+# Every value of a published meeting, from the same columns the lists filter on (so that a
+# count always agrees with the list the value leads to).
+VALUES_SQL = f"""
+    SELECT {VERSION}, v, array_agg(w ORDER BY w), array_agg(bits ORDER BY w) FROM (
+      SELECT v, m.id >> 6 AS w, bit_or(1::bigint << (m.id & 63)::int) AS bits
+      FROM meetings_meeting m,
+        unnest(ARRAY['year:' || m.year, 'level:' || m.level, 'format:' || m.format, 'country:' || m.country]
+               || ARRAY(SELECT 'issuer:' || x FROM unnest(m.issuers) x)
+               || ARRAY(SELECT 'person:' || x FROM unnest(m.principal_slugs) x)
+               || ARRAY(SELECT 'topic:' || x FROM unnest(m.topic_slugs) x)) AS v
+      WHERE m.status = %s AND v <> 'country:'
+      GROUP BY v, w
+    ) AS words
+    GROUP BY v
+    UNION ALL SELECT {VERSION}, NULL, NULL, NULL
+"""
+# The matches of a queryset as words of a bitmap, with the version in the same snapshot.
+MATCHES_SQL = f"""
+    SELECT {VERSION}, array_agg(w), array_agg(bits) FROM (
+      SELECT id >> 6 AS w, bit_or(1::bigint << (id & 63)::int) AS bits FROM ({{sql}}) AS matches(id) GROUP BY 1
+    ) AS words
+"""
+
+
+def bitmap(words: list[int] | None, bits: list[int] | None) -> int:
+    """One integer from (word number, 64 bits) pairs."""
+    if not words:
+        return 0
+    size = max(words) + 1
+    dense = [0] * size
+    for w, b in zip(words, bits, strict=True):
+        dense[w] = b & MASK  # bit_or of bigints is signed: the top bit comes back negative
+    return int.from_bytes(struct.pack(f"<{size}Q", *dense), "little")
+
+
+@dataclass
+class FacetIndex:
+    version: int
+    # facet: [(value, bitmap, meetings)], most meetings first
+    values: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    everything: int = 0  # every published meeting
+
+    @classmethod
+    def read(cls, using: str) -> "FacetIndex":
+        with connections[using].cursor() as cursor:
+            cursor.execute(VALUES_SQL, [Status.PUBLISHED])
+            rows = cursor.fetchall()
+        index = cls(version=rows[0][0] or 0, values={name: [] for name in FACETS})
+        for _, value, words, bits in rows:
+            if value is None:
+                continue
+            facet, _, rest = value.partition(":")
+            if facet in index.values:
+                b = bitmap(words, bits)
+                index.values[facet].append((rest, b, b.bit_count()))
+                if facet == "level":  # every meeting has exactly one level
+                    index.everything |= b
+        # Larger values first: a long facet's few largest counts are found early (see counts()).
+        for entries in index.values.values():
+            entries.sort(key=lambda e: -e[2])
+        return index
+
+    def bitmaps(self, facet: str) -> dict[str, int]:
+        return {value: b for value, b, _ in self.values[facet]}
+
+    def counts(self, matches: int, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
+        """Every facet's counts over `matches` (a bitmap), disjunctively, with "total".
+
+        `chosen` holds each facet's chosen values; `longest` the number of values a long facet
+        shows: only its largest counts (and its chosen values) are worked out, walking its
+        values largest first and stopping once no value left could enter them.
+        """
+        conditions = {}
+        for facet, values in chosen.items():
+            if values:
+                known = self.bitmaps(facet)
+                condition = 0
+                for value in values:
+                    condition |= known.get(value, 0)
+                conditions[facet] = condition
+        meeting_all = matches
+        for condition in conditions.values():
+            meeting_all &= condition
+        counts: dict[str, dict[str, int]] = {"total": {"": meeting_all.bit_count()}}
+        for facet in FACETS:
+            over = meeting_all
+            if facet in conditions:
+                over = matches
+                for other, condition in conditions.items():
+                    if other != facet:
+                        over &= condition
+            counts[facet] = self._count(facet, over, set(chosen.get(facet) or ()), longest.get(facet))
+        return counts
+
+    def _count(self, facet: str, over: int, chosen: set[str], longest: int | None) -> dict[str, int]:
+        out: dict[str, int] = {}
+        if not over:
+            return out
+        if longest is None:
+            for value, b, _ in self.values[facet]:
+                if n := (over & b).bit_count():
+                    out[value] = n
+            return out
+        best: list[int] = []  # the largest counts so far, at most `longest` of them, descending
+        for value, b, size in self.values[facet]:
+            if len(best) >= longest and size < best[-1]:
+                break  # no value from here on can count more than the last one shown
+            n = (over & b).bit_count()
+            if n:
+                out[value] = n
+                if len(best) < longest or n > best[-1]:
+                    best.append(n)
+                    best.sort(reverse=True)
+                    del best[longest:]
+        for value in chosen:
+            if value not in out:
+                b = self.bitmaps(facet).get(value, 0)
+                if n := (over & b).bit_count():
+                    out[value] = n
+        return out
+
+
+_kept: dict[str, FacetIndex] = {}  # by database alias: the index of the latest version read
+_lock = threading.Lock()
+
+
+def index_at(version: int, using: str = "default") -> FacetIndex:
+    """The index at a version: the one kept, or read anew (and kept) when the archive has moved
+    on. The index read may be at a later version than asked if the archive changed meanwhile."""
+    with _lock:
+        key = f"{using}:{connections[using].settings_dict['NAME']}"
+        index = _kept.get(key)
+        if index is None or index.version != version:
+            index = _kept[key] = FacetIndex.read(using)
+        return index
+
+
+def current_version(using: str = "default") -> int:
+    with connections[using].cursor() as cursor:
+        cursor.execute(VERSION)
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def matches_bitmap(queryset: QuerySet) -> tuple[int, int]:
+    """The archive's version and the queryset's meetings as a bitmap, read in one snapshot."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(MATCHES_SQL.format(sql=sql), params)
+        version, words, bits = cursor.fetchone()
+    return version or 0, bitmap(words, bits)

@@ -1,0 +1,150 @@
+"""Facet counts from the bitmaps of meetings.facetindex, checked against plain ORM counts."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Q
+
+from bench.generate import generate
+from meetings import facetindex
+from meetings.filters import LONG_FACETS, MeetingFilter
+from meetings.models import FACETS, ArchiveState, FacetCache, Meeting
+
+pytestmark = pytest.mark.django_db
+
+# The filter each facet's choice applies, as a Q on the meetings table.
+LOOKUPS = {
+    "year": "year__in",
+    "level": "level__in",
+    "format": "format__in",
+    "country": "country__in",
+    "issuer": "issuers__overlap",
+    "person": "principal_slugs__overlap",
+    "topic": "topic_slugs__overlap",
+}
+ARRAYS = {"issuer": "issuers", "person": "principal_slugs", "topic": "topic_slugs"}
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    """120 synthetic readouts (the benchmark's generator), imported and published."""
+    generate(tmp_path, 120, seed=7)
+    call_command("import_readouts", "--publish", str(tmp_path), verbosity=0)
+    assert Meeting.objects.published().count() > 90
+
+
+def expected(params: dict) -> dict[str, dict[str, int]]:
+    """Each facet's counts the slow way: one COUNT per value, over the meetings that match the
+    search text and every other facet's choices."""
+    base = Meeting.objects.published()
+    if params.get("q"):
+        base = base.search(params["q"])
+    chosen = {name: params[name] for name in FACETS if params.get(name)}
+    out = {"total": {"": base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items())).count()}}
+    for name in FACETS:
+        others = base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items() if f != name))
+        if name in ARRAYS:
+            values = {v for row in others.values_list(ARRAYS[name], flat=True) for v in row}
+        else:
+            values = set(others.values_list(LOOKUPS[name].split("__")[0], flat=True)) - {""}
+        counts = {str(v): others.filter(**{LOOKUPS[name]: [v]}).count() for v in values}
+        out[name] = {v: n for v, n in counts.items() if n}
+    return out
+
+
+def counted(params: dict) -> dict[str, dict[str, int]]:
+    filterset = MeetingFilter(params, queryset=Meeting.objects.published())
+    assert filterset.is_valid()
+    counts, version = filterset.facet_counts()
+    assert version == ArchiveState.objects.get().version
+    return counts
+
+
+def top(counts: dict[str, int], n: int) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+def choices():
+    """Searches with no, one and several choices, in one facet and across facets."""
+    some = Meeting.objects.published().order_by("pk")
+    first, second = some[0], some[len(some) // 2]
+    person, topic = first.principal_slugs[0], second.topic_slugs[0]
+    yield {}
+    yield {"level": ["summit"]}
+    yield {"year": [str(first.year), str(second.year)], "level": ["foreign-ministers"]}
+    yield {"person": [person], "topic": [topic], "issuer": ["JPN"]}
+    yield {"q": "cooperation"}
+    yield {"q": "cooperation", "format": ["telephone"], "country": [second.country or "JPN"]}
+    yield {"q": '"North Korea" -missile', "level": ["summit", "foreign-ministers"], "topic": [topic]}
+    yield {"q": "zzzunknownword"}
+
+
+def test_counts_from_bitmaps_equal_counts_made_one_by_one(archive):
+    for params in choices():
+        got, want = counted(params), expected(params)
+        assert got["total"] == want["total"], params
+        for name in FACETS:
+            if name in LONG_FACETS:
+                # Only the values a long facet shows are worked out: its largest counts.
+                assert top(got[name], LONG_FACETS[name]) == top(want[name], LONG_FACETS[name]), (params, name)
+                assert set(got[name].items()) <= set(want[name].items()), (params, name)
+            else:
+                assert got[name] == want[name], (params, name)
+
+
+def test_a_long_facet_stops_early_but_keeps_its_largest_counts_and_its_choices(archive):
+    index = facetindex.index_at(ArchiveState.objects.get().version)
+    everyone = {value for value, _, _ in index.values["person"]}
+    rare = min(index.values["person"], key=lambda e: e[2])[0]
+    for longest in (1, 2, 5):
+        full = index.counts(index.everything, {"person": [rare]}, {})["person"]
+        short = index.counts(index.everything, {"person": [rare]}, {"person": longest})["person"]
+        assert top(short, longest) == top(full, longest)
+        assert short[rare] == full[rare]  # a chosen value is counted however small
+        assert len(short) < len(everyone)  # ... and the walk stopped before the end
+
+
+def test_bitmap_reads_words_with_the_top_bit_set():
+    assert facetindex.bitmap([0, 2], [-(2**63), 5]) == 2**63 | 5 << 128
+    assert facetindex.bitmap([], []) == 0
+    assert facetindex.bitmap(None, None) == 0
+
+
+def test_a_version_is_never_handed_out_twice(seeds):
+    """A change rolled back does not leave its version to the next change: what a process
+    worked out at that version is never taken for the next state."""
+    meeting = Meeting.objects.get(date="2012-04-07")
+    with transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(level="summit")  # one change, as below
+        seen = ArchiveState.objects.get().version
+        assert facetindex.index_at(seen).counts(facetindex.index_at(seen).everything, {}, {})["level"]["summit"] == 2
+        transaction.set_rollback(True)
+    Meeting.objects.filter(pk=meeting.pk).update(format="telephone")
+    after = ArchiveState.objects.get().version
+    assert after != seen
+    counts = counted({})
+    assert counts["level"] == {"summit": 1, "foreign-ministers": 4}
+    assert counts["format"] == {"in-person": 4, "telephone": 1}
+
+
+def test_counts_read_while_the_archive_changed_are_shown_but_not_kept(seeds, monkeypatch):
+    real = facetindex.index_at
+
+    def moved_on(version, using="default"):
+        index = real(version, using)
+        return facetindex.FacetIndex(version=version + 1, values=index.values, everything=index.everything)
+
+    monkeypatch.setattr(facetindex, "index_at", moved_on)
+    filterset = MeetingFilter({"q": "abductions"}, queryset=Meeting.objects.published())
+    assert filterset.is_valid()
+    assert filterset.total == 3
+    assert not FacetCache.objects.exists()
+
+
+def test_choices_of_values_no_meeting_has_count_nothing(seeds):
+    counts = counted({"topic": ["no-such-topic"], "person": ["nobody-at-all"]})
+    assert counts["total"] == {"": 0}
+    assert {name: counts[name] for name in ("level", "topic", "person")} == {"level": {}, "topic": {}, "person": {}}
+    assert counted({"topic": ["no-such-topic"]})["topic"]["abductions"] == 3  # its own facet still counts
