@@ -188,7 +188,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         for _ in range(2):
             version, matches = facetindex.matches_bitmap(base)
             index = facetindex.index_at(version, base.db)
-            if index.version == version:
+            if version is not None and index.version == version:
                 return index.counts(matches, chosen, LONG_FACETS), version
         return index.counts(matches, chosen, LONG_FACETS), None
 
