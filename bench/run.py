@@ -478,6 +478,7 @@ def pages(base: str, repeat: int) -> dict:
     page1 = [get(f"{base}/?page=1") for _ in range(repeat)]
     pagek = [get(f"{base}/?page={deep}") for _ in range(repeat)]
     return {
+        "facet_bitmaps_read_ms": facet_bitmaps_read(),
         "search": summary(rows, "search"),
         "browse": summary(rows, "browse"),
         "deep_pages": {
@@ -498,6 +499,19 @@ def pages(base: str, repeat: int) -> dict:
         },
         "rows": rows,
     }
+
+
+def facet_bitmaps_read() -> float:
+    """What a server process pays, once after each change to the archive, to read the facet
+    bitmaps (meetings.facetindex): median of three, ms."""
+    from meetings.facetindex import FacetIndex
+
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        FacetIndex.read("default")
+        times.append(time.perf_counter() - start)
+    return ms(statistics.median(times))
 
 
 def facets_and_counts(params: dict):
@@ -581,6 +595,7 @@ def report(results: dict) -> None:
         f"{s.get('facets_over_base_count_median', '-'):>8}  (worst {s.get('facets_over_base_count_worst', '-')})",
         f"{'first reader of a page (cache empty), median':46} {s['cold_median_ms']:>14} {'':>14} {'':>8}  "
         f"max {s['cold_max_ms']} (browse {b['cold_median_ms']}, max {b['cold_max_ms']})",
+        f"{'facet bitmaps read after a change, ms':46} {p.get('facet_bitmaps_read_ms', '-'):>14}",
         f"{'page ' + str(d['page']) + ' vs page 1, p95 ms':46} {d['page_k_p95_ms']:>14} {d['page_1_p95_ms']:>14} "
         f"{d['ratio']:>8}  <= 2",
         f"{'queries per page: home / search / meeting':46} "
@@ -671,6 +686,14 @@ def markdown(results: dict) -> str:
             "first reader of a page: facets counted, cards rendered (median, max)",
             f"search {s['cold_median_ms']} ms, {s['cold_max_ms']} ms; browse {b['cold_median_ms']} ms, "
             f"{b['cold_max_ms']} ms",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            "facet bitmaps read by a server process after a change to the archive (median of 3)",
+            f"{p.get('facet_bitmaps_read_ms', '-')} ms",
             "",
             "",
             "",
