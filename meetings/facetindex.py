@@ -1,7 +1,7 @@
 """Facet counts from bitmaps kept in the process.
 
-Each value a published meeting can be counted under ("year:2015", "topic:abductions", ...)
-is held as one Python integer whose bit i is set when meeting i has that value. The bitmaps
+Each value a published meeting can be counted under (the year 2015, the topic "abductions",
+...) is held as one Python integer whose bit i is set when meeting i has that value. The bitmaps
 are read from PostgreSQL once per version of the archive (ArchiveState.version, drawn from a
 sequence, so one version names one state) and kept until the version changes.
 
@@ -61,6 +61,7 @@ class FacetIndex:
     # facet: [(value, bitmap, meetings)], most meetings first
     values: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     everything: int = 0  # every published meeting
+    by_value: dict[str, dict[str, int]] = field(default_factory=dict)  # facet: {value: bitmap}
 
     @classmethod
     def read(cls, using: str) -> "FacetIndex":
@@ -106,10 +107,8 @@ class FacetIndex:
                     index.everything |= bits
             # Larger values first: a long facet's largest counts are found early (see counts()).
             index.values[name].sort(key=lambda e: -e[2])
+            index.by_value[name] = {value: b for value, b, _ in index.values[name]}
         return index
-
-    def bitmaps(self, facet: str) -> dict[str, int]:
-        return {value: b for value, b, _ in self.values[facet]}
 
     def counts(self, matches: int, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
         """Every facet's counts over `matches` (a bitmap), disjunctively, with "total".
@@ -121,7 +120,7 @@ class FacetIndex:
         conditions = {}
         for facet, values in chosen.items():
             if values:
-                known = self.bitmaps(facet)
+                known = self.by_value.get(facet, {})
                 condition = 0
                 for value in values:
                     condition |= known.get(value, 0)
@@ -162,7 +161,7 @@ class FacetIndex:
                     del best[longest:]
         for value in chosen:
             if value not in out:
-                b = self.bitmaps(facet).get(value, 0)
+                b = self.by_value[facet].get(value, 0)
                 if n := (over & b).bit_count():
                     out[value] = n
         return out
