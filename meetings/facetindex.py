@@ -28,12 +28,14 @@ from .models import FACETS, Status
 WORD = 64
 MASK = (1 << WORD) - 1
 VERSION = "(SELECT version FROM meetings_archivestate LIMIT 1)"
+RECORD, UNIT = "\x1e", "\x1f"
 # Every published meeting's facet values, from the same columns the lists filter on (so that a
 # count always agrees with the list its value leads to), with the version and the highest id
 # in the same snapshot (and one row, of no meeting, when none is published).
 VALUES_SQL = f"""
-    SELECT s.version, (SELECT max(id) FROM meetings_meeting WHERE status = %s),
-      m.id, m.year, m.level, m.format, m.country, m.issuers, m.principal_slugs, m.topic_slugs
+    SELECT s.version, (SELECT max(id) FROM meetings_meeting WHERE status = %s), m.id, concat_ws(E'\\x1e',
+      m.year, m.level, m.format, m.country, array_to_string(m.issuers, E'\\x1f'),
+      array_to_string(m.principal_slugs, E'\\x1f'), array_to_string(m.topic_slugs, E'\\x1f'))
     FROM (SELECT {VERSION} AS version) AS s LEFT JOIN meetings_meeting m ON m.status = %s
 """
 # The matches of a queryset as words of a bitmap, with the version in the same snapshot.
@@ -66,8 +68,8 @@ class FacetIndex:
     @classmethod
     def read(cls, using: str) -> "FacetIndex":
         """Read every published meeting's values and set its bit in each value's bitmap (built
-        as bytes, one bit per meeting id, then made integers): about half a second for 90,000
-        meetings, two to three times faster than aggregating the bitmaps in PostgreSQL."""
+        as bytes, one bit per meeting id, then made integers): 0.5–0.7 s for 90,000 meetings,
+        two to three times faster than aggregating the bitmaps in PostgreSQL."""
         buffers: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
         year, level, format_, country, issuer, person, topic = (buffers[name] for name in FACETS)
         version, size = None, 0
@@ -83,21 +85,22 @@ class FacetIndex:
             while rows := cursor.fetchmany(10_000):  # a few rows at a time as Python objects
                 version, last = rows[0][:2]
                 size = (last or 0) // 8 + 1
-                for _, _, pk, y, lv, fm, co, issuers, people, topics in rows:
+                for _, _, pk, text in rows:
                     if pk is None:
                         continue
+                    # One string per meeting (arrays cost twice as long to fetch and parse):
+                    # the single values, then each array's items, with ASCII separators.
+                    y, lv, fm, co, issuers, people, topics = text.split(RECORD)
                     byte, bit = pk >> 3, 1 << (pk & 7)
-                    buffer(year, str(y))[byte] |= bit
+                    buffer(year, y)[byte] |= bit
                     buffer(level, lv)[byte] |= bit
                     buffer(format_, fm)[byte] |= bit
                     if co:
                         buffer(country, co)[byte] |= bit
-                    for x in issuers:
-                        buffer(issuer, x)[byte] |= bit
-                    for x in people:
-                        buffer(person, x)[byte] |= bit
-                    for x in topics:
-                        buffer(topic, x)[byte] |= bit
+                    for values, items in ((issuer, issuers), (person, people), (topic, topics)):
+                        if items:
+                            for x in items.split(UNIT):
+                                buffer(values, x)[byte] |= bit
         index = cls(version=version, values={name: [] for name in FACETS})
         for name, values in buffers.items():
             for value, b in values.items():
