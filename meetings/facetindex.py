@@ -123,7 +123,7 @@ class FacetIndex:
         conditions = {}
         for facet, values in chosen.items():
             if values:
-                known = self.by_value.get(facet, {})
+                known = self.by_value[facet]
                 condition = 0
                 for value in values:
                     condition |= known.get(value, 0)
@@ -170,7 +170,7 @@ class FacetIndex:
         return out
 
 
-_kept: dict[str, FacetIndex] = {}  # by database alias: the index of the latest version read
+_kept: dict[str, FacetIndex] = {}  # by database (alias and name): the index of the latest version read
 _lock = threading.Lock()
 
 
@@ -199,3 +199,26 @@ def matches_bitmap(queryset: QuerySet) -> tuple[int | None, int]:
         cursor.execute(MATCHES_SQL.format(sql=sql), params)
         version, words, bits = cursor.fetchone()
     return version, bitmap(words, bits)
+
+
+def facet_counts(
+    queryset: QuerySet,
+    chosen: dict[str, list[str]],
+    longest: dict[str, int],
+    *,
+    every_published: bool = False,
+    version: int | None = None,
+) -> tuple[dict[str, dict[str, int]], int | None]:
+    """The facet counts of a queryset's meetings (see FacetIndex.counts) and the archive's
+    version they hold at, None if the archive changed while they were counted (show them, do
+    not keep them). `every_published`: the queryset is every published meeting, so PostgreSQL
+    need not be asked for its matches (`version`, if known, saves asking for the version)."""
+    if every_published:
+        index = index_at(current_version(queryset.db) if version is None else version, queryset.db)
+        return index.counts(index.everything, chosen, longest), index.version
+    for _ in range(2):  # once more if the archive changed between the matches and the bitmaps
+        version, matches = matches_bitmap(queryset)
+        index = index_at(version, queryset.db)
+        if version is not None and index.version == version:
+            return index.counts(matches, chosen, longest), version
+    return index.counts(matches, chosen, longest), None

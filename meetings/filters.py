@@ -175,22 +175,15 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         return self._facet_data
 
     def facet_counts(self) -> tuple[dict[str, dict[str, int]], int | None]:
-        """Every facet's counts (and "total") from the bitmaps of meetings.facetindex, and the
-        archive's version they were counted at (None if the archive changed while they were
-        counted: they are shown, not kept)."""
+        """Every facet's counts (and "total") and the archive's version they were counted at
+        (None if the archive changed while they were counted: they are shown, not kept)."""
         data = self.form.cleaned_data
         chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        base = self.queryset_without(*FACETS)
-        if not (self.search_text or data.get("date_from") or data.get("date_to")):
-            version = facetindex.current_version(base.db) if self.version is None else self.version
-            index = facetindex.index_at(version, base.db)  # the matches: every published meeting
-            return index.counts(index.everything, chosen, LONG_FACETS), index.version
-        for _ in range(2):
-            version, matches = facetindex.matches_bitmap(base)
-            index = facetindex.index_at(version, base.db)
-            if version is not None and index.version == version:
-                return index.counts(matches, chosen, LONG_FACETS), version
-        return index.counts(matches, chosen, LONG_FACETS), None
+        # With no text and no dates the matches are every published meeting (the list's queryset).
+        every_published = not (self.search_text or data.get("date_from") or data.get("date_to"))
+        return facetindex.facet_counts(
+            self.queryset_without(*FACETS), chosen, LONG_FACETS, every_published=every_published, version=self.version
+        )
 
     version = None  # the archive's version (ArchiveState) the facets were read at
 
