@@ -13,6 +13,7 @@ import argparse
 import calendar
 import csv
 import random
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -93,6 +94,8 @@ KR_FAMILY = [
     "Yoo",
     "Hong",
 ]
+# About how common each family name is in the ROK, in percent (Kim one in five, Lee one in seven).
+KR_FAMILY_SHARE = [21.5, 14.7, 8.4, 4.7, 4.3, 2.3, 2.1, 2.1, 2.0, 2.0, 1.5, 0.8, 0.9, 0.5, 0.7, 1.4, 0.6, 0.6, 1.2, 0.5]
 KR_GIVEN = [
     "Min-su",
     "Ji-hoon",
@@ -285,8 +288,8 @@ class Roster:
             for office in ("leader", "fm"):
                 year, terms = 1990, []
                 while year <= 2026:
-                    if True:
-                        person = Person(rng.choice(given), rng.choice(family), country)
+                    surname = rng.choices(family, KR_FAMILY_SHARE)[0] if country == "KOR" else rng.choice(family)
+                    person = Person(rng.choice(given), surname, country)
                     terms.append((year, person))
                     year += rng.choice([1, 2, 2, 3, 4])
                 self.terms[(country, office)] = terms
@@ -372,14 +375,20 @@ def make_meeting(rng: random.Random, roster: Roster, used: set) -> Meeting:
 
 
 def _titles(m: Meeting) -> tuple[str, str, str, str]:
+    """Japan's and the counterpart's titles, in full and as the paragraphs name them."""
     if m.level == "summit":
-        return "Prime Minister", "President of the Republic of Korea (ROK)", "Prime Minister", "President"
+        return "Prime Minister", f"{m.other_head} of {m.other_country}", "Prime Minister", m.other_head
     return (
         "Minister for Foreign Affairs",
-        "Minister of Foreign Affairs of the Republic of Korea (ROK)",
+        f"Minister of Foreign Affairs of {m.other_country}",
         "Minister",
         "Minister",
     )
+
+
+def _relations(m: Meeting) -> str:
+    """The counterpart as the ministry's pages of a country's relations name it: "Republic of Korea"."""
+    return re.sub(r"^the |\s*\(.*\)$", "", m.other_country)
 
 
 def _body(m: Meeting, rng: random.Random, jp_first: bool) -> list[str]:
@@ -399,15 +408,13 @@ def _month_day(d: date) -> str:
 
 def japan_current(m: Meeting, rng: random.Random) -> str:
     jp_title, kr_title, _, _ = _titles(m)
-    kind = (
-        "telephone talk"
-        if m.format == "telephone"
-        else (
-            "Japan-Republic of Korea (ROK) Summit Meeting"
-            if m.level == "summit"
-            else "Japan-ROK Foreign Ministers' Meeting"
-        )
-    )
+    other = _relations(m)
+    if m.format == "telephone":
+        kind = "telephone talk"
+    elif m.level == "summit":
+        kind = "Japan-Republic of Korea (ROK) Summit Meeting" if m.other == "KOR" else f"Japan-{other} Summit Meeting"
+    else:
+        kind = f"Japan-{'ROK' if m.other == 'KOR' else other} Foreign Ministers' Meeting"
     where = ""
     if m.city:
         where = f", who was visiting {m.city}, {m.country_phrase}" + (f", to attend {m.occasion}" if m.occasion else "")
@@ -416,9 +423,10 @@ def japan_current(m: Meeting, rng: random.Random) -> str:
         f"Mr. {m.jp.name}, {jp_title}{where}, held a {kind} with H.E. Mr. {m.kr.name}, {kr_title}. "
         "The overview of the meeting is as follows."
     )
-    lines = ["Japan-Republic of Korea Relations", "", f"{m.day:%B} {m.day.day}, {m.day.year}", "", lead, ""]
+    relations = f"Japan-{_relations(m)} Relations"
+    lines = [relations, "", f"{m.day:%B} {m.day.day}, {m.day.year}", "", lead, ""]
     lines += [f"  {i}. {p}" for i, p in enumerate(_body(m, rng, True), start=1)]
-    lines += ["", "Back to Japan-Republic of Korea Relations"]
+    lines += ["", f"Back to {relations}"]
     return "\n".join(lines)
 
 
