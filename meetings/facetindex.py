@@ -19,6 +19,7 @@ how many meetings choosing that value too would show.
 import struct
 import threading
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -201,6 +202,12 @@ def matches_bitmap(queryset: QuerySet) -> tuple[int | None, int]:
     return version, bitmap(words, bits)
 
 
+class Counted(NamedTuple):
+    counts: dict[str, dict[str, int]]  # facet: {value: count}, and "total"
+    version: int | None  # the archive's version they hold at; None if it changed meanwhile
+    matches: int | None  # the matches they were counted over, as a bitmap (None: every published meeting)
+
+
 def facet_counts(
     queryset: QuerySet,
     chosen: dict[str, list[str]],
@@ -208,17 +215,23 @@ def facet_counts(
     *,
     every_published: bool = False,
     version: int | None = None,
-) -> tuple[dict[str, dict[str, int]], int | None]:
-    """The facet counts of a queryset's meetings (see FacetIndex.counts) and the archive's
-    version they hold at, None if the archive changed while they were counted (show them, do
-    not keep them). `every_published`: the queryset is every published meeting, so PostgreSQL
-    need not be asked for its matches (`version`, if known, saves asking for the version)."""
-    if every_published:
+    kept: bytes | None = None,
+) -> Counted:
+    """The facet counts of a queryset's meetings (see FacetIndex.counts), the archive's version
+    they hold at (None if the archive changed while they were counted: show them, do not keep
+    them) and the matches as a bitmap. `every_published`: the queryset is every published
+    meeting, so PostgreSQL need not be asked for its matches; `kept`: the queryset's matches as
+    MatchCache keeps them at `version`, so neither. `version`, if known, saves asking for it."""
+    if every_published or kept is not None:
         index = index_at(current_version(queryset.db) if version is None else version, queryset.db)
-        return index.counts(index.everything, chosen, longest), index.version
+        if every_published:
+            return Counted(index.counts(index.everything, chosen, longest), index.version, None)
+        if version is not None and index.version == version:
+            matches = int.from_bytes(kept, "little")
+            return Counted(index.counts(matches, chosen, longest), version, matches)
     for _ in range(2):  # once more if the archive changed between the matches and the bitmaps
         version, matches = matches_bitmap(queryset)
         index = index_at(version, queryset.db)
         if version is not None and index.version == version:
-            return index.counts(matches, chosen, longest), version
-    return index.counts(matches, chosen, longest), None
+            return Counted(index.counts(matches, chosen, longest), version, matches)
+    return Counted(index.counts(matches, chosen, longest), None, matches)

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import facetindex
 from .cards import template_fingerprint
-from .models import FACETS, FacetCache, Format, Level, Meeting, Participant, Statement, Topic, country_name
+from .models import FACETS, FacetCache, Format, Level, MatchCache, Meeting, Participant, Statement, Topic, country_name
 from .search import clean_query
 
 MAX_VALUES = 20
@@ -69,6 +69,10 @@ class ValuesFilter(django_filters.Filter):
                 condition &= Q(date__gte=date(spans[0][0], 1, 1), date__lt=date(spans[-1][1], 1, 1))
             return condition
         return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+def digest(parts: list) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 SLUG = r"[a-z0-9][a-z0-9-]{0,119}"
@@ -151,18 +155,17 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     def facet_data(self) -> dict:
         """The number of matches and every facet (values, labels, counts, choices), counted by
         facet_counts(), kept in FacetCache until the archive changes, with the facets
-        rendered as HTML (FACETS_TEMPLATE) so that a later reader need not render them again."""
+        rendered as HTML (FACETS_TEMPLATE) so that a later reader need not render them again.
+        The search's matches before any facet choice are kept too (MatchCache), so that the
+        facets of each choice that narrows the search are counted without searching again."""
         if hasattr(self, "_facet_data"):
             return self._facet_data
-        data = self.form.cleaned_data
         template = template_fingerprint(FACETS_TEMPLATE)  # HTML of an older template is not read
-        key = json.dumps(
-            [template, self.search_text, str(data.get("date_from")), str(data.get("date_to")), self.facet_choices()]
-        )
-        cache_key = hashlib.sha256(key.encode()).hexdigest()
-        self.version, self._facet_data = FacetCache.lookup(cache_key)
+        cache_key = digest([template, *self._search(), self.facet_choices()])
+        matches_key = self.matches_key()
+        self.version, self._facet_data, kept = FacetCache.lookup(cache_key, matches_key)
         if self._facet_data is None:
-            counts, version = self.facet_counts()
+            counts, version, matches = self.facet_counts(kept)
             facets = self._facets(counts)
             self._facet_data = {
                 "total": counts["total"][""],
@@ -172,17 +175,38 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
             if version is not None:
                 self.version = version
                 FacetCache.store(cache_key, self.version, self._facet_data)
+                if matches_key and kept is None:
+                    MatchCache.store(matches_key, self.version, matches)
         return self._facet_data
 
-    def facet_counts(self) -> tuple[dict[str, dict[str, int]], int | None]:
-        """Every facet's counts (and "total") and the archive's version they were counted at
-        (None if the archive changed while they were counted: they are shown, not kept)."""
+    def matches_key(self) -> str | None:
+        """The key the search's matches are kept under in MatchCache (None: no words, no dates)."""
+        return digest(self._search()) if self.searched else None
+
+    def _search(self) -> list[str]:
+        data = self.form.cleaned_data
+        return [self.search_text, str(data.get("date_from")), str(data.get("date_to"))]
+
+    @property
+    def searched(self) -> bool:
+        """Whether the list is narrowed by words or dates (else it is every published meeting
+        before the facet choices)."""
+        data = self.form.cleaned_data
+        return bool(self.search_text or data.get("date_from") or data.get("date_to"))
+
+    def facet_counts(self, kept: bytes | None = None) -> facetindex.Counted:
+        """Every facet's counts (and "total"), the archive's version they were counted at (None
+        if the archive changed while they were counted: they are shown, not kept) and the
+        matches they were counted over; `kept`: those matches as MatchCache keeps them."""
         data = self.form.cleaned_data
         chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        # With no text and no dates the matches are every published meeting (the list's queryset).
-        every_published = not (self.search_text or data.get("date_from") or data.get("date_to"))
         return facetindex.facet_counts(
-            self.queryset_without(*FACETS), chosen, LONG_FACETS, every_published=every_published, version=self.version
+            self.queryset_without(*FACETS),
+            chosen,
+            LONG_FACETS,
+            every_published=not self.searched,
+            version=self.version,
+            kept=kept,
         )
 
     version = None  # the archive's version (ArchiveState) the facets were read at

@@ -351,20 +351,21 @@ class FacetCache(models.Model):
         return self.key
 
     @classmethod
-    def lookup(cls, key: str) -> tuple[int, object]:
-        """The archive's version, and the value kept under the key if it is still valid (else
-        None): one query."""
+    def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, object, bytes | None]:
+        """The archive's version, the value kept under the key if it is still valid (else None)
+        and the matches kept under `matches_key` (MatchCache) if they are (else None): one query."""
         sql = (
-            "SELECT s.version, c.counts FROM meetings_archivestate s"
-            " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version LIMIT 1"
+            "SELECT s.version, c.counts, m.bits FROM meetings_archivestate s"
+            " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version"
+            " LEFT JOIN meetings_matchcache m ON m.key = %s AND m.version = s.version LIMIT 1"
         )
         with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [key, matches_key])
             row = cursor.fetchone()
         if row is None:
-            return 0, None
-        version, value = row
-        return version, (json.loads(value) if isinstance(value, str) else value)
+            return 0, None, None
+        version, value, bits = row
+        return version, (json.loads(value) if isinstance(value, str) else value), bits
 
     @classmethod
     def store(cls, key: str, version: int, value) -> None:
@@ -375,6 +376,32 @@ class FacetCache(models.Model):
         )
         with connections["default"].cursor() as cursor:
             cursor.execute(sql, [key, version, json.dumps(value)])
+
+
+class MatchCache(models.Model):
+    """The meetings a search matches (its text and dates, before any facet choice), as a bitmap
+    of meeting ids (meetings.facetindex), valid while ArchiveState.version is unchanged.
+
+    A reader who narrows a search by a facet then has its facets counted without PostgreSQL
+    finding every match of the words again; the trigger that counts a change empties this table.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField()
+    bits = models.BinaryField(help_text="Bit i set when meeting i matches, little-endian.")
+
+    def __str__(self):
+        return self.key
+
+    @classmethod
+    def store(cls, key: str, version: int, bits: int) -> None:
+        """Keep the matches found at a version: one query."""
+        sql = (
+            "INSERT INTO meetings_matchcache (key, version, bits) VALUES (%s, %s, %s)"
+            " ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, bits = EXCLUDED.bits"
+        )
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [key, version, bits.to_bytes((bits.bit_length() + 7) // 8, "little")])
 
 
 class CardCache(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from bench.generate import generate
 from meetings import facetindex
 from meetings.filters import LONG_FACETS, MeetingFilter
-from meetings.models import FACETS, ArchiveState, FacetCache, Meeting
+from meetings.models import FACETS, ArchiveState, FacetCache, MatchCache, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def expected(params: dict) -> dict[str, dict[str, int]]:
 def counted(params: dict) -> dict[str, dict[str, int]]:
     filterset = MeetingFilter(params, queryset=Meeting.objects.published())
     assert filterset.is_valid()
-    counts, version = filterset.facet_counts()
+    counts, version, _ = filterset.facet_counts()
     assert version == ArchiveState.objects.get().version
     return counts
 
@@ -165,3 +165,73 @@ def test_without_the_archive_version_nothing_is_kept(seeds):
     Meeting.objects.filter(date="2012-04-07").update(level="summit")
     assert [(v["value"], v["count"]) for v in levels()] == [("summit", 2), ("foreign-ministers", 3)]
     assert not FacetCache.objects.exists()
+
+
+def page_facets(params: dict) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """Each facet's counts as a list page shows them (every value shown), and the SQL it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    filterset = MeetingFilter(params, queryset=Meeting.objects.published())
+    assert filterset.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        data = filterset.facet_data()
+    counts = {f["name"]: {v["value"]: v["count"] for v in f["values"] if v["count"]} for f in data["facets"]}
+    counts["total"] = {"": data["total"]}
+    return counts, [q["sql"] for q in queries.captured_queries]
+
+
+def searched(sql: list[str]) -> bool:
+    """Whether PostgreSQL was asked for the matches of the words."""
+    return any("array_agg" in q for q in sql)
+
+
+def test_a_choice_that_narrows_a_search_counts_from_the_matches_the_search_kept(archive):
+    for params in choices():
+        if "q" not in params:
+            continue
+        FacetCache.objects.all().delete()
+        MatchCache.objects.all().delete()
+        search = {"q": params["q"]}
+        _, sql = page_facets(search)
+        assert searched(sql)
+        assert MatchCache.objects.count() == 1
+        narrowed = {**search, "level": ["summit"], **params}
+        got, sql = page_facets(narrowed)
+        assert not searched(sql), narrowed  # the kept matches were read with the facets' lookup
+        want = expected(narrowed)
+        assert got["total"] == want["total"], narrowed
+        for name in FACETS:
+            if name in LONG_FACETS:  # the page shows the largest counts (ties in the order of the names)
+                assert set(got[name].items()) <= set(want[name].items()), (narrowed, name)
+                largest = sorted(want[name].values(), reverse=True)[: LONG_FACETS[name]]
+                assert sorted(got[name].values(), reverse=True) == largest, (narrowed, name)
+            else:
+                assert got[name] == want[name], (narrowed, name)
+
+
+def test_kept_matches_are_forgotten_when_the_archive_changes(seeds):
+    _, sql = page_facets({"q": "minister"})
+    assert searched(sql) and MatchCache.objects.count() == 1
+    meeting = Meeting.objects.get(date="2012-04-07")
+    Meeting.objects.filter(pk=meeting.pk).update(level="summit")
+    assert MatchCache.objects.count() == 0  # emptied by the trigger that counts the change
+    counts, sql = page_facets({"q": "minister", "level": ["summit"]})
+    assert searched(sql)
+    assert counts["level"] == {"summit": 2, "foreign-ministers": 3}
+
+
+def test_kept_matches_of_an_older_version_are_not_read(seeds):
+    page_facets({"q": "minister"})
+    MatchCache.objects.update(version=ArchiveState.objects.get().version - 1, bits=b"\xff" * 64)
+    counts, sql = page_facets({"q": "minister", "level": ["summit"]})
+    assert searched(sql)
+    assert counts["total"] == {"": 1}
+
+
+def test_a_list_with_no_words_and_no_dates_keeps_no_matches(seeds):
+    page_facets({"level": ["summit"]})
+    page_facets({})
+    assert not MatchCache.objects.exists()
+    counts, _ = page_facets({"date_from": "2017-01-01", "level": ["summit"]})
+    assert counts["total"] == {"": 1} and MatchCache.objects.count() == 1

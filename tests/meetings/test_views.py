@@ -322,7 +322,7 @@ def test_a_cached_count_from_before_a_change_is_not_used(client, seeds):
     client.get("/")
     entry = FacetCache.objects.get()
     FacetCache.objects.filter(pk=entry.pk).update(version=ArchiveState.objects.get().version - 1)
-    assert FacetCache.lookup(entry.key) == (ArchiveState.objects.get().version, None)
+    assert FacetCache.lookup(entry.key) == (ArchiveState.objects.get().version, None, None)
 
 
 def test_too_many_matches_to_rank_are_shown_newest_first_with_a_note(client, seeds, monkeypatch):
