@@ -10,6 +10,7 @@ this process and replayed straight to PostgreSQL for the baseline.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -153,7 +154,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"readouts_requested": args.readouts, "seed": args.seed, "machine": machine()}
 
-    corpus = OUT / f"corpus-{args.readouts}-{args.seed}"
+    # A corpus is written once for a size, seed and version of the generator, and reused.
+    generator = hashlib.sha256((ROOT / "bench" / "generate.py").read_bytes()).hexdigest()[:10]
+    corpus = OUT / f"corpus-{args.readouts}-{args.seed}-{generator}"
+    results["corpus"] = corpus.name
     if not (corpus / "MANIFEST.tsv").exists():
         print(f"generating {args.readouts} readouts in {corpus} …", flush=True)
         subprocess.run(
@@ -532,7 +536,7 @@ def facets_and_counts(params: dict):
     filterset.is_valid()
     counted = filterset.facet_counts()  # the process's bitmaps are read here if they were not yet
     matches_key = filterset.matches_key()
-    MatchCache.store(matches_key, counted.version, counted.matches)
+    MatchCache.store(matches_key, counted.version, counted.matches.tobytes())
 
     def facets() -> list[float]:
         start = time.perf_counter()
