@@ -1,33 +1,33 @@
 """Facet counts from bitmaps kept in the process.
 
 Each value a published meeting can be counted under (the year 2015, the topic "abductions",
-...) is held as one Python integer whose bit i is set when meeting i has that value. The bitmaps
-are read from PostgreSQL once per version of the archive (ArchiveState.version, drawn from a
-sequence, so one version names one state) and kept until the version changes.
+...) is held as a bitmap whose bit i is set when meeting i has that value: one row of 64-bit
+words in a NumPy matrix with a row per value. The bitmaps are read from PostgreSQL once per
+version of the archive (ArchiveState.version, drawn from a sequence, so one version names one
+state) and kept until the version changes.
 
 The facets of a search then cost PostgreSQL no more than finding its matches: the matches come
 back as 64-meeting words (id >> 6, and a bigint of the meetings in that word), aggregated in
-the scan, and every count is `(matches & value).bit_count()` here. When the choices have no
-search text and no dates, the matches are all the published meetings and PostgreSQL is not
-asked at all.
+the scan, and every value's count is the population count of its row AND the matches, all rows
+at once. When the choices have no search text and no dates, the matches are all the published
+meetings and PostgreSQL is not asked at all.
 
 The counts are disjunctive, as readers of a faceted archive expect: a facet's values are
 counted over the meetings that meet every other facet's choices, so that each count says
 how many meetings choosing that value too would show.
 """
 
-import struct
 import threading
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 from django.db import connections
 from django.db.models import QuerySet
 
 from .models import FACETS, Status
 
 WORD = 64
-MASK = (1 << WORD) - 1
 VERSION = "(SELECT version FROM meetings_archivestate LIMIT 1)"
 RECORD, UNIT = "\x1e", "\x1f"
 # Every published meeting's facet values, from the same columns the lists filter on (so that a
@@ -45,32 +45,30 @@ MATCHES_SQL = f"""
       SELECT id >> 6 AS w, bit_or(1::bigint << (id & 63)::int) AS bits FROM ({{sql}}) AS matches(id) GROUP BY 1
     ) AS words
 """
+Bitmap = np.ndarray  # one-dimensional, uint64: bit i of word w is meeting 64 * w + i
 
 
-def bitmap(words: list[int] | None, bits: list[int] | None) -> int:
-    """One integer from (word number, 64 bits) pairs."""
-    if not words:
-        return 0
-    size = max(words) + 1
-    dense = [0] * size
-    for w, b in zip(words, bits, strict=True):
-        dense[w] = b & MASK  # bit_or of bigints is signed: the top bit comes back negative
-    return int.from_bytes(struct.pack(f"<{size}Q", *dense), "little")
+def popcounts(rows: np.ndarray, over: Bitmap) -> np.ndarray:
+    """The number of meetings in each row that are also in `over`."""
+    return np.bitwise_count(rows & over).sum(axis=-1, dtype=np.int64)
 
 
 @dataclass
 class FacetIndex:
     version: int | None  # None: the archive's version could not be read (nothing is kept)
-    # facet: [(value, bitmap, meetings)], most meetings first
-    values: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
-    everything: int = 0  # every published meeting
-    by_value: dict[str, dict[str, int]] = field(default_factory=dict)  # facet: {value: bitmap}
+    words: int = 0  # the length of every bitmap
+    values: dict[str, list[str]] = field(default_factory=dict)  # facet: its values, most meetings first
+    rows: dict[str, slice] = field(default_factory=dict)  # facet: its values' rows of the matrix
+    by_value: dict[str, dict[str, int]] = field(default_factory=dict)  # facet: {value: row}
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint64))  # a bitmap per value
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # meetings per value
+    everything: Bitmap = field(default_factory=lambda: np.zeros(0, np.uint64))  # every published meeting
 
     @classmethod
     def read(cls, using: str) -> "FacetIndex":
         """Read every published meeting's values and set its bit in each value's bitmap (built
-        as bytes, one bit per meeting id, then made integers): 0.5–0.7 s for 90,000 meetings,
-        two to three times faster than aggregating the bitmaps in PostgreSQL."""
+        as bytes, one bit per meeting id, then one matrix): about half a second for 90,000
+        meetings, two to three times faster than aggregating the bitmaps in PostgreSQL."""
         buffers: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
         year, level, format_, country, issuer, person, topic = (buffers[name] for name in FACETS)
         version, size = None, 0
@@ -85,7 +83,7 @@ class FacetIndex:
             cursor.execute(VALUES_SQL, [Status.PUBLISHED] * 2)
             while rows := cursor.fetchmany(10_000):  # a few rows at a time as Python objects
                 version, last = rows[0][:2]
-                size = (last or 0) // 8 + 1
+                size = ((last or 0) // WORD + 1) * (WORD // 8)  # bytes, whole words
                 for _, _, pk, text in rows:
                     if pk is None:
                         continue
@@ -102,73 +100,78 @@ class FacetIndex:
                         if items:
                             for x in items.split(UNIT):
                                 buffer(values, x)[byte] |= bit
-        index = cls(version=version, values={name: [] for name in FACETS})
+        index = cls(version=version, words=size // 8)
+        chunks: list[bytearray] = []
         for name, values in buffers.items():
-            for value, b in values.items():
-                bits = int.from_bytes(b, "little")
-                index.values[name].append((value, bits, bits.bit_count()))
-                if name == "level":  # every meeting has exactly one level
-                    index.everything |= bits
-            # Larger values first: a long facet's largest counts are found early (see counts()).
-            index.values[name].sort(key=lambda e: -e[2])
-            index.by_value[name] = {value: b for value, b, _ in index.values[name]}
+            # Larger values first, as the facets show them.
+            ranked = sorted(values.items(), key=lambda item: -int.from_bytes(item[1], "little").bit_count())
+            first = len(chunks)
+            index.values[name] = [value for value, _ in ranked]
+            index.by_value[name] = {value: first + i for i, (value, _) in enumerate(ranked)}
+            index.rows[name] = slice(first, first + len(ranked))
+            chunks += [b for _, b in ranked]
+        index.matrix = np.frombuffer(b"".join(chunks), dtype="<u8").reshape(len(chunks), index.words)
+        index.sizes = np.bitwise_count(index.matrix).sum(axis=1, dtype=np.int64)
+        index.everything = np.bitwise_or.reduce(index.matrix[index.rows["level"]], axis=0, initial=0)
         return index
 
-    def counts(self, matches: int, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
+    def bitmap(self, words: list[int] | None, bits: list[int] | None) -> Bitmap:
+        """A bitmap from (word number, 64 bits) pairs; words beyond the index's meetings (none
+        when both are read at one version) are left out."""
+        out = np.zeros(self.words, np.uint64)
+        if words:
+            w = np.array(words, dtype=np.int64)
+            b = np.array(bits, dtype=np.int64).view(np.uint64)  # bit_or of bigints is signed
+            inside = w < self.words
+            out[w[inside]] = b[inside]
+        return out
+
+    def from_bytes(self, data: bytes) -> Bitmap:
+        """A bitmap kept as bytes (MatchCache), fitted to the index's length."""
+        data = bytes(data)[: self.words * 8]
+        data += bytes(-len(data) % 8)  # whole words
+        out = np.zeros(self.words, np.uint64)
+        kept = np.frombuffer(data, dtype="<u8")
+        out[: len(kept)] = kept
+        return out
+
+    def counts(self, matches: Bitmap, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
         """Every facet's counts over `matches` (a bitmap), disjunctively, with "total".
 
         `chosen` holds each facet's chosen values; `longest` the number of values a long facet
-        shows: only its largest counts (and its chosen values) are worked out, walking its
-        values largest first and stopping once no value left could enter them.
+        shows: only its values with one of that many largest counts (ties included) and its
+        chosen values are returned.
         """
-        conditions = {}
+        conditions: dict[str, Bitmap] = {}
         for facet, values in chosen.items():
             if values:
-                known = self.by_value[facet]
-                condition = 0
-                for value in values:
-                    condition |= known.get(value, 0)
-                conditions[facet] = condition
+                known = [self.by_value[facet][v] for v in values if v in self.by_value[facet]]
+                conditions[facet] = np.bitwise_or.reduce(self.matrix[known], axis=0, initial=0)
         meeting_all = matches
         for condition in conditions.values():
-            meeting_all &= condition
-        counts: dict[str, dict[str, int]] = {"total": {"": meeting_all.bit_count()}}
+            meeting_all = meeting_all & condition
+        every = popcounts(self.matrix, meeting_all)  # each value's count within every choice
+        counts: dict[str, dict[str, int]] = {"total": {"": int(np.bitwise_count(meeting_all).sum())}}
         for facet in FACETS:
-            over = meeting_all
+            rows = self.rows[facet]
             if facet in conditions:
                 over = matches
                 for other, condition in conditions.items():
                     if other != facet:
-                        over &= condition
-            counts[facet] = self._count(facet, over, set(chosen.get(facet) or ()), longest.get(facet))
+                        over = over & condition
+                found = popcounts(self.matrix[rows], over)
+            else:
+                found = every[rows]
+            counts[facet] = self._named(facet, found, set(chosen.get(facet) or ()), longest.get(facet))
         return counts
 
-    def _count(self, facet: str, over: int, chosen: set[str], longest: int | None) -> dict[str, int]:
-        out: dict[str, int] = {}
-        if not over:
-            return out
-        if longest is None:
-            for value, b, _ in self.values[facet]:
-                if n := (over & b).bit_count():
-                    out[value] = n
-            return out
-        best: list[int] = []  # the largest counts so far, at most `longest` of them, descending
-        for value, b, size in self.values[facet]:
-            if len(best) >= longest and size < best[-1]:
-                break  # no value from here on can count more than the last one shown
-            n = (over & b).bit_count()
-            if n:
-                out[value] = n
-                if len(best) < longest or n > best[-1]:
-                    best.append(n)
-                    best.sort(reverse=True)
-                    del best[longest:]
-        for value in chosen:
-            if value not in out:
-                b = self.by_value[facet].get(value, 0)
-                if n := (over & b).bit_count():
-                    out[value] = n
-        return out
+    def _named(self, facet: str, found: np.ndarray, chosen: set[str], longest: int | None) -> dict[str, int]:
+        """{value: count} of the values counted (not those with none)."""
+        names = self.values[facet]
+        if longest is not None and np.count_nonzero(found) > longest:
+            least = max(int(np.partition(found, len(found) - longest)[len(found) - longest]), 1)
+            return {names[i]: int(found[i]) for i in np.flatnonzero(found) if found[i] >= least or names[i] in chosen}
+        return {names[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
 _kept: dict[str, FacetIndex] = {}  # by database (alias and name): the index of the latest version read
@@ -193,19 +196,19 @@ def current_version(using: str = "default") -> int | None:
         return cursor.fetchone()[0]
 
 
-def matches_bitmap(queryset: QuerySet) -> tuple[int | None, int]:
-    """The archive's version and the queryset's meetings as a bitmap, read in one snapshot."""
+def matches_words(queryset: QuerySet) -> tuple[int | None, list[int] | None, list[int] | None]:
+    """The archive's version and the queryset's meetings as words of a bitmap (word numbers,
+    and their 64 bits), read in one snapshot."""
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(MATCHES_SQL.format(sql=sql), params)
-        version, words, bits = cursor.fetchone()
-    return version, bitmap(words, bits)
+        return cursor.fetchone()
 
 
 class Counted(NamedTuple):
     counts: dict[str, dict[str, int]]  # facet: {value: count}, and "total"
     version: int | None  # the archive's version they hold at; None if it changed meanwhile
-    matches: int | None  # the matches they were counted over, as a bitmap (None: every published meeting)
+    matches: Bitmap | None  # the matches they were counted over (None: every published meeting)
 
 
 def facet_counts(
@@ -227,11 +230,12 @@ def facet_counts(
         if every_published:
             return Counted(index.counts(index.everything, chosen, longest), index.version, None)
         if version is not None and index.version == version:
-            matches = int.from_bytes(kept, "little")
+            matches = index.from_bytes(kept)
             return Counted(index.counts(matches, chosen, longest), version, matches)
     for _ in range(2):  # once more if the archive changed between the matches and the bitmaps
-        version, matches = matches_bitmap(queryset)
+        version, words, bits = matches_words(queryset)
         index = index_at(version, queryset.db)
+        matches = index.bitmap(words, bits)
         if version is not None and index.version == version:
             return Counted(index.counts(matches, chosen, longest), version, matches)
     return Counted(index.counts(matches, chosen, longest), None, matches)

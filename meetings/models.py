@@ -394,14 +394,14 @@ class MatchCache(models.Model):
         return self.key
 
     @classmethod
-    def store(cls, key: str, version: int, bits: int) -> None:
-        """Keep the matches found at a version: one query."""
+    def store(cls, key: str, version: int, bits: bytes) -> None:
+        """Keep the matches found at a version (bit i of the bytes, little-endian, is meeting i): one query."""
         sql = (
             "INSERT INTO meetings_matchcache (key, version, bits) VALUES (%s, %s, %s)"
             " ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, bits = EXCLUDED.bits"
         )
         with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key, version, bits.to_bytes((bits.bit_length() + 7) // 8, "little")])
+            cursor.execute(sql, [key, version, bits])
 
 
 class CardCache(models.Model):
