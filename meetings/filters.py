@@ -1,3 +1,4 @@
+import copy
 import hashlib
 import json
 import re
@@ -92,7 +93,45 @@ class SearchTextMixin:
         return text
 
 
-class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
+class ShallowFilters(dict):
+    """A FilterSet's filters, copied for each instance without copying each one deeply (that
+    cost ~0.4 ms a request): a filter's own state is its parent and model, set on the copy,
+    and the proxy of its method, made anew for the copy."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copies[name] = copy.copy(filter_)
+            if filter_.method is not None:
+                copies[name].method = filter_.method  # a proxy of its own, to the copy's parent
+        return copies
+
+
+class SharedFields(dict):
+    """A form class's fields, shared by its instances rather than copied deeply for each (~0.3
+    ms a request): the filter forms never change a field once made."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class LightFilterSet(django_filters.FilterSet):
+    """A FilterSet whose instances cost little to make: one form class, made once; filters and
+    form fields copied shallowly for each page."""
+
+    @classmethod
+    def get_filters(cls):
+        return ShallowFilters(super().get_filters())
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+            cls._form_class.base_fields = SharedFields(cls._form_class.base_fields)
+        return cls._form_class
+
+
+class MeetingFilter(SearchTextMixin, LightFilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d")
     level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
@@ -112,13 +151,6 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
-
-    def get_form_class(self):
-        # The same fields for every request: the form class is made once, not per page.
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in filter_queryset
@@ -176,7 +208,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
                 self.version = version
                 FacetCache.store(cache_key, self.version, self._facet_data)
                 if matches_key and kept is None:
-                    MatchCache.store(matches_key, self.version, matches)
+                    MatchCache.store(matches_key, self.version, matches.tobytes())
         return self._facet_data
 
     def matches_key(self) -> str | None:
@@ -316,7 +348,7 @@ FACET_ORDER = {
 }
 
 
-class StatementFilter(SearchTextMixin, django_filters.FilterSet):
+class StatementFilter(SearchTextMixin, LightFilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     speaker = ValuesFilter(field_name="speakers__slug", lookup_expr="in", pattern=SLUG)
     topic = ValuesFilter(field_name="topics__slug", lookup_expr="in", pattern=SLUG)

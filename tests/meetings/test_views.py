@@ -384,3 +384,21 @@ def test_a_card_carries_the_search_into_its_links_escaped(client, seeds):
     links = {href for _, href, _ in cards(response)}
     assert f"{meeting.get_absolute_url()}?q=abductions%20%22%3Cb%3E%22" in links
     assert "<b>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_each_filterset_has_filters_of_its_own_and_their_methods_call_it(seeds):
+    """The filters are copied shallowly for each page (meetings.filters.ShallowFilters): each
+    copy's parent is its own filterset, and a filter with a method calls that filterset's."""
+    from meetings.filters import MeetingFilter
+
+    first = MeetingFilter({"q": "minister"}, queryset=Meeting.objects.published())
+    second = MeetingFilter({"q": "Kono", "sort": "oldest"}, queryset=Meeting.objects.published())
+    assert first.filters["q"] is not second.filters["q"]
+    assert first.filters["q"] is not MeetingFilter.base_filters["q"]
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    assert first.filters["q"].filter.method == first.filter_q
+    assert second.filters["sort"].filter.method == second.filter_sort
+    assert not hasattr(MeetingFilter.base_filters["q"], "parent")  # the class's own are never bound
+    assert first.qs.count() == 5 and [m.date.isoformat() for m in second.qs] == ["2017-12-19", "2018-03-17"]
+    assert first.form.fields["year"] is second.form.fields["year"]  # shared, never changed
+    assert first.form.cleaned_data["q"] == "minister" and second.form.cleaned_data["q"] == "Kono"
