@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Now
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
@@ -336,19 +336,56 @@ class ArchiveState(models.Model):
         return f"archive version {self.version}"
 
 
-class FacetCache(models.Model):
+class KeptEntries(models.Model):
+    """A table of values kept for readers until the archive changes (the trigger that counts a
+    change empties it), holding at most KEEP entries: the oldest stored are let go, checked
+    once in PRUNE_EVERY stores by each process, so that many different searches between two
+    changes (a crawler's) cannot grow it without end."""
+
+    KEEP = 10_000
+    PRUNE_EVERY = 100
+
+    key = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField()
+    stored = models.DateTimeField(db_default=Now(), db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.key
+
+    @classmethod
+    def _store(cls, column: str, key: str, version: int, value) -> None:
+        table = cls._meta.db_table
+        sql = (
+            f"INSERT INTO {table} (key, version, {column}) VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE"
+            f" SET version = EXCLUDED.version, {column} = EXCLUDED.{column}, stored = EXCLUDED.stored"
+        )
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [key, version, value])
+        cls._stores = getattr(cls, "_stores", 0) + 1
+        if cls._stores % cls.PRUNE_EVERY == 0:
+            cls.prune()
+
+    @classmethod
+    def prune(cls, keep: int | None = None) -> int:
+        """Let the oldest entries go, keeping the `keep` (KEEP) stored last: one query."""
+        table = cls._meta.db_table
+        sql = f"DELETE FROM {table} WHERE stored < (SELECT stored FROM {table} ORDER BY stored DESC OFFSET %s LIMIT 1)"
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [max((cls.KEEP if keep is None else keep) - 1, 0)])
+            return cursor.rowcount
+
+
+class FacetCache(KeptEntries):
     """The facets of one choice of filters, valid while ArchiveState.version is unchanged.
 
     The meetings table's trigger empties this table and counts the change; an entry computed
     in a snapshot older than a change carries the older version and is never read.
     """
 
-    key = models.CharField(max_length=64, primary_key=True)
-    version = models.BigIntegerField()
     counts = models.JSONField()
-
-    def __str__(self):
-        return self.key
 
     @classmethod
     def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, object, bytes | None]:
@@ -369,16 +406,11 @@ class FacetCache(models.Model):
 
     @classmethod
     def store(cls, key: str, version: int, value) -> None:
-        """Keep a value computed at a version: one query."""
-        sql = (
-            "INSERT INTO meetings_facetcache (key, version, counts) VALUES (%s, %s, %s)"
-            " ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, counts = EXCLUDED.counts"
-        )
-        with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key, version, json.dumps(value)])
+        """Keep a value computed at a version: one query (two, once in PRUNE_EVERY)."""
+        cls._store("counts", key, version, json.dumps(value))
 
 
-class MatchCache(models.Model):
+class MatchCache(KeptEntries):
     """The meetings a search matches (its text and dates, before any facet choice), as a bitmap
     of meeting ids (meetings.facetindex), valid while ArchiveState.version is unchanged.
 
@@ -386,22 +418,13 @@ class MatchCache(models.Model):
     finding every match of the words again; the trigger that counts a change empties this table.
     """
 
-    key = models.CharField(max_length=64, primary_key=True)
-    version = models.BigIntegerField()
     bits = models.BinaryField(help_text="Bit i set when meeting i matches, little-endian.")
-
-    def __str__(self):
-        return self.key
 
     @classmethod
     def store(cls, key: str, version: int, bits: bytes) -> None:
-        """Keep the matches found at a version (bit i of the bytes, little-endian, is meeting i): one query."""
-        sql = (
-            "INSERT INTO meetings_matchcache (key, version, bits) VALUES (%s, %s, %s)"
-            " ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, bits = EXCLUDED.bits"
-        )
-        with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key, version, bits])
+        """Keep the matches found at a version (bit i of the bytes, little-endian, is meeting
+        i): one query (two, once in PRUNE_EVERY)."""
+        cls._store("bits", key, version, bits)
 
 
 class CardCache(models.Model):

@@ -242,3 +242,24 @@ def test_a_list_with_no_words_and_no_dates_keeps_no_matches(seeds):
     assert not MatchCache.objects.exists()
     counts, _ = page_facets({"date_from": "2017-01-01", "level": ["summit"]})
     assert counts["total"] == {"": 1} and MatchCache.objects.count() == 1
+
+
+def test_kept_entries_are_bounded_the_oldest_let_go(seeds, monkeypatch):
+    for n in range(5):
+        MatchCache.store(f"k{n}", 1, bytes([n]))
+    assert MatchCache.prune(keep=2) == 3
+    assert sorted(MatchCache.objects.values_list("key", flat=True)) == ["k3", "k4"]
+    MatchCache.store("k3", 1, b"\x07")  # stored again: now the newest
+    MatchCache.store("k5", 1, b"\x05")
+    assert MatchCache.prune(keep=2) == 1
+    assert sorted(MatchCache.objects.values_list("key", flat=True)) == ["k3", "k5"]
+    assert MatchCache.prune(keep=10) == 0
+    # Every PRUNE_EVERY stores of a process, the table is cut to KEEP entries.
+    monkeypatch.setattr(FacetCache, "KEEP", 3)
+    monkeypatch.setattr(FacetCache, "PRUNE_EVERY", 4)
+    monkeypatch.setattr(FacetCache, "_stores", 0, raising=False)
+    for n in range(4):
+        FacetCache.store(f"f{n}", 1, {"n": n})
+    assert sorted(FacetCache.objects.values_list("key", flat=True)) == ["f1", "f2", "f3"]
+    FacetCache.store("f4", 1, {})
+    assert FacetCache.objects.count() == 4  # not checked again until the eighth store
