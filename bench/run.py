@@ -587,6 +587,18 @@ def summary(rows: list[dict], kind: str) -> dict:
         ratios = [r[reader_facets_key(r)] / max(r["count_p50_ms"], 0.01) for r in facets]
         out["facets_reader_over_count_median"] = round(statistics.median(ratios), 2)
         out["facets_reader_over_count_worst"] = round(max(ratios), 2)
+        # ... and apart: the searches without a facet choice, and those with one.
+        for name, part in (
+            ("first", [r for r in facets if reader_facets_key(r) == "facets_p50_ms"]),
+            ("narrowed", [r for r in facets if reader_facets_key(r) != "facets_p50_ms"]),
+        ):
+            if part:
+                ratios = [r[reader_facets_key(r)] / max(r["count_p50_ms"], 0.01) for r in part]
+                out[f"facets_{name}_over_count"] = [
+                    len(part),
+                    round(statistics.median(ratios), 2),
+                    round(max(ratios), 2),
+                ]
     return out
 
 
@@ -620,6 +632,12 @@ def report(results: dict) -> None:
         f"{'facet counts vs COUNT(*) of the page, median':46} {'':>14} {'':>14} "
         f"{s.get('facets_reader_over_count_median', '-'):>8}  <= 1.5 (worst "
         f"{s.get('facets_reader_over_count_worst', '-')}; a choice narrows the search's kept matches)",
+        f"{'  searches with no facet chosen (n, median)':46} {'':>14} {'':>14} "
+        f"{str(s.get('facets_first_over_count', ['-'] * 3)[1]):>8}  (n {s.get('facets_first_over_count', ['-'])[0]}, "
+        f"worst {s.get('facets_first_over_count', ['-'] * 3)[2]})",
+        f"{'  searches narrowed by a facet (n, median)':46} {'':>14} {'':>14} "
+        f"{str(s.get('facets_narrowed_over_count', ['-'] * 3)[1]):>8}  (n {s.get('facets_narrowed_over_count', ['-'])[0]}, "
+        f"worst {s.get('facets_narrowed_over_count', ['-'] * 3)[2]})",
         f"{'  nothing kept, vs COUNT(*) of the page':46} {'':>14} {'':>14} "
         f"{s.get('facets_over_count_median', '-'):>8}  (worst {s.get('facets_over_count_worst', '-')})",
         f"{'  vs COUNT(*) of all matches of the words':46} {'':>14} {'':>14} "
@@ -706,6 +724,24 @@ def markdown(results: dict) -> str:
             f"{s['facets_reader_over_count_median']} (worst {s['facets_reader_over_count_worst']})",
             "≤ 1.5",
             met(s["facets_reader_over_count_median"] <= 1.5),
+        ),
+        (
+            "… of which the searches with no facet chosen (counted from their own matches)",
+            "",
+            "",
+            f"{s['facets_first_over_count'][1]} (worst {s['facets_first_over_count'][2]}; "
+            f"{s['facets_first_over_count'][0]} searches)",
+            "",
+            "",
+        ),
+        (
+            "… and the searches narrowed by a facet (from the matches the search kept)",
+            "",
+            "",
+            f"{s['facets_narrowed_over_count'][1]} (worst {s['facets_narrowed_over_count'][2]}; "
+            f"{s['facets_narrowed_over_count'][0]} searches)",
+            "",
+            "",
         ),
         (
             "the same with nothing kept (a page with facet choices opened first, from a link)",
