@@ -15,3 +15,25 @@ def test_the_wsgi_entry_point_freezes_what_loading_made():
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_a_production_server_keeps_its_connection_and_checks_it_before_use():
+    """With DEBUG off a server process keeps one connection for its life (archive/settings.py
+    says why); with DEBUG on (the development server) each request has its own."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def database_settings(debug: str) -> dict:
+        env = {**os.environ, "DEBUG": debug, "SECRET_KEY": "x", "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db"}
+        code = (
+            "import json; from django.conf import settings; d = settings.DATABASES['default'];"
+            " print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+        )
+        env["DJANGO_SETTINGS_MODULE"] = "archive.settings"
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    assert database_settings("false") == [None, True]
+    assert database_settings("true") == [0, True]
