@@ -390,9 +390,10 @@ class FacetCache(KeptEntries):
     @classmethod
     def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, object, bytes | None]:
         """The archive's version, the value kept under the key if it is still valid (else None)
-        and the matches kept under `matches_key` (MatchCache) if they are (else None): one query."""
+        and, when it is not, the matches kept under `matches_key` (MatchCache) if they are (else
+        None; a page whose facets are kept does not fetch the matches' ~9 KB): one query."""
         sql = (
-            "SELECT s.version, c.counts, m.bits FROM meetings_archivestate s"
+            "SELECT s.version, c.counts, CASE WHEN c.key IS NULL THEN m.bits END FROM meetings_archivestate s"
             " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version"
             " LEFT JOIN meetings_matchcache m ON m.key = %s AND m.version = s.version LIMIT 1"
         )
