@@ -101,17 +101,22 @@ class FacetIndex:
                             for x in items.split(UNIT):
                                 buffer(values, x)[byte] |= bit
         index = cls(version=version, words=size // 8)
-        chunks: list[bytearray] = []
-        for name, values in buffers.items():
-            # Larger values first, as the facets show them.
-            ranked = sorted(values.items(), key=lambda item: -int.from_bytes(item[1], "little").bit_count())
-            first = len(chunks)
-            index.values[name] = [value for value, _ in ranked]
-            index.by_value[name] = {value: first + i for i, (value, _) in enumerate(ranked)}
-            index.rows[name] = slice(first, first + len(ranked))
-            chunks += [b for _, b in ranked]
-        index.matrix = np.frombuffer(b"".join(chunks), dtype="<u8").reshape(len(chunks), index.words)
-        index.sizes = np.bitwise_count(index.matrix).sum(axis=1, dtype=np.int64)
+        entries = [(name, value, b) for name, values in buffers.items() for value, b in values.items()]
+        matrix = np.frombuffer(b"".join(b for _, _, b in entries), dtype="<u8").reshape(len(entries), index.words)
+        sizes = np.bitwise_count(matrix).sum(axis=1, dtype=np.int64)
+        # Each facet's rows together, larger values first, as the facets show them.
+        order = sorted(range(len(entries)), key=lambda i: (FACETS.index(entries[i][0]), -sizes[i]))
+        index.matrix, index.sizes = matrix[order], sizes[order]
+        for row, i in enumerate(order):
+            name, value, _ = entries[i]
+            index.values.setdefault(name, []).append(value)
+            index.by_value.setdefault(name, {})[value] = row
+        first = 0
+        for name in FACETS:
+            index.values.setdefault(name, [])
+            index.by_value.setdefault(name, {})
+            index.rows[name] = slice(first, first + len(index.values[name]))
+            first += len(index.values[name])
         index.everything = np.bitwise_or.reduce(index.matrix[index.rows["level"]], axis=0, initial=0)
         return index
 
