@@ -17,6 +17,7 @@ from .models import FACETS, FacetCache, Format, Level, MatchCache, Meeting, Part
 from .search import clean_query
 
 MAX_VALUES = 20
+KEPT_FORMAT = 2  # of the facets kept in FacetCache: part of the key, so that no older form is read
 FACETS_TEMPLATE = "meetings/facets.html"
 
 
@@ -193,7 +194,7 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
         if hasattr(self, "_facet_data"):
             return self._facet_data
         template = template_fingerprint(FACETS_TEMPLATE)  # HTML of an older template is not read
-        cache_key = digest([template, *self._search(), self.facet_choices()])
+        cache_key = digest([KEPT_FORMAT, template, *self._search(), self.facet_choices()])
         matches_key = self.matches_key()
         self.version, self._facet_data, kept = FacetCache.lookup(cache_key, matches_key)
         if self._facet_data is None:
@@ -201,8 +202,9 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
             facets = self._facets(counts)
             self._facet_data = {
                 "total": counts["total"][""],
-                "facets": facets,
                 "html": render_to_string(FACETS_TEMPLATE, {"facets": facets}),
+                "labels": {f["name"]: {v["value"]: v["label"] for v in f["values"] if v["chosen"]} for f in facets},
+                "facets": facets,
             }
             if version is not None:
                 self.version = version
@@ -251,7 +253,10 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
         return self.facet_data()["total"]
 
     def facets(self) -> list[dict]:
-        return self.facet_data()["facets"]
+        data = self.facet_data()
+        if isinstance(data["facets"], str):  # as kept: decoded when asked for (FacetCache.lookup)
+            data["facets"] = json.loads(data["facets"])
+        return data["facets"]
 
     def _facets(self, counts) -> list[dict]:
         """Every facet with its values, labels, counts and whether each is chosen; the most
@@ -292,9 +297,9 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
         return chips
 
     def _chip_label(self, name: str, value) -> str:
-        known = {(f["name"], v["value"]): v["label"] for f in self.facets() for v in f["values"]}
-        if (name, str(value)) in known and name not in ("issuer", "country"):
-            return known[(name, str(value))]
+        label = self.facet_data()["labels"].get(name, {}).get(str(value))
+        if label is not None and name not in ("issuer", "country"):
+            return label
         if name == "q":
             return f"“{clean_query(value)[0]}”"
         if name in ("date_from", "date_to"):

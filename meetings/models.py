@@ -388,12 +388,17 @@ class FacetCache(KeptEntries):
     counts = models.JSONField()
 
     @classmethod
-    def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, object, bytes | None]:
+    def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, dict | None, bytes | None]:
         """The archive's version, the value kept under the key if it is still valid (else None)
         and, when it is not, the matches kept under `matches_key` (MatchCache) if they are (else
-        None; a page whose facets are kept does not fetch the matches' ~9 KB): one query."""
+        None; a page whose facets are kept does not fetch the matches' ~9 KB): one query.
+
+        The kept value's "facets" (every value of every facet, ~300 objects) come back as JSON
+        text, decoded only by a reader who asks for them: a page needs the total, the rendered
+        HTML and the labels of the values chosen, and decoding the rest cost ~0.3 ms a page."""
         sql = (
-            "SELECT s.version, c.counts, CASE WHEN c.key IS NULL THEN m.bits END FROM meetings_archivestate s"
+            "SELECT s.version, (c.counts ->> 'total')::int, c.counts ->> 'html', c.counts ->> 'labels',"
+            " (c.counts -> 'facets')::text, CASE WHEN c.key IS NULL THEN m.bits END FROM meetings_archivestate s"
             " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version"
             " LEFT JOIN meetings_matchcache m ON m.key = %s AND m.version = s.version LIMIT 1"
         )
@@ -402,8 +407,10 @@ class FacetCache(KeptEntries):
             row = cursor.fetchone()
         if row is None:
             return 0, None, None
-        version, value, bits = row
-        return version, (json.loads(value) if isinstance(value, str) else value), bits
+        version, total, html, labels, facets, bits = row
+        if html is None:
+            return version, None, bits
+        return version, {"total": total, "html": html, "labels": json.loads(labels), "facets": facets}, bits
 
     @classmethod
     def store(cls, key: str, version: int, value) -> None:

@@ -28,6 +28,14 @@ class FilteredListView(FilterView):
             response.status_code = 400
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The links to other pages keep every parameter but the page.
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["page_query"] = "?" + (params.urlencode() + "&" if params else "")
+        return context
+
     def paginate_queryset(self, queryset, page_size):
         page = self.request.GET.get("page") or 1
         if not str(page).isdigit() or int(page) < 1:
@@ -69,7 +77,6 @@ class MeetingListView(FilteredListView):
         context["rank_limit"] = f"{RANK_LIMIT:,}"
         context["cards"] = []
         if self.filterset.is_valid():
-            context["facets"] = self.filterset.facets()
             context["chips"] = self.filterset.chips()
             text = self.filterset.search_text
             ids = list(context["object_list"])

@@ -4,15 +4,18 @@ import re
 from html import unescape
 
 import pytest
+from django.urls import set_script_prefix
 
+from meetings.context_processors import site_urls
 from meetings.models import Meeting, Participant
+from meetings.views import MeetingListView
 
 pytestmark = pytest.mark.django_db
 
 
 def facet(response, name):
     """{value: (count, chosen)} of one facet on a list page."""
-    for f in response.context["facets"]:
+    for f in response.context["filter"].facets():
         if f["name"] == name:
             return {v["value"]: (v["count"], v["chosen"]) for v in f["values"]}
     raise AssertionError(name)
@@ -74,6 +77,33 @@ def test_chips_remove_one_choice_each(client, seeds):
     response = client.get("/?level=summit&year=2017")
     chips = {c["label"]: c["query"] for c in response.context["chips"]}
     assert chips == {"2017": "level=summit", "Summit": "year=2017"}
+
+
+def test_chips_read_from_the_kept_facets_name_each_choice(client, seeds, django_assert_num_queries):
+    url = "/?person=moon-jae-in&topic=comfort-women&issuer=JPN"
+    first = {c["label"] for c in client.get(url).context["chips"]}
+    with django_assert_num_queries(3):  # the labels are kept with the facets: none asked for
+        again = client.get(url)
+    assert {c["label"] for c in again.context["chips"]} == first
+    assert first == {"Moon Jae-in", "Comfort women", "Issued by Japan"}
+    assert len(again.context["cards"]) == 1
+
+
+def test_page_links_keep_every_choice_but_the_page(client, seeds, monkeypatch):
+    monkeypatch.setattr(MeetingListView, "paginate_by", 2)
+    html = client.get("/?level=summit&level=foreign-ministers&q=talks+or+meeting&page=2").content.decode()
+    rest = "level=summit&amp;level=foreign-ministers&amp;q=talks+or+meeting&amp;"
+    assert f'<a rel="prev" href="?{rest}page=1">' in html
+    assert f'<a rel="next" href="?{rest}page=3">' in html
+
+
+def test_the_list_addresses_follow_the_script_prefix():
+    set_script_prefix("/archive/")
+    try:
+        assert site_urls(None) == {"site_urls": {"meetings": "/archive/", "statements": "/archive/statements/"}}
+    finally:
+        set_script_prefix("/")
+    assert site_urls(None) == {"site_urls": {"meetings": "/", "statements": "/statements/"}}
 
 
 @pytest.mark.parametrize(
