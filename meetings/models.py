@@ -6,12 +6,14 @@ import secrets
 import reversion
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear, Now
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
+
+from .search import WebSearchRank  # and the search_vector__websearch lookup, registered there
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
@@ -188,16 +190,11 @@ class MeetingQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Meetings whose title, people or statements match a web-search query."""
-        from .search import search_query
-
-        return self.filter(search_vector=search_query(text))
+        return self.filter(search_vector__websearch=text)
 
     def by_relevance(self, text: str):
         """Best match first; ts_rank is computed for every match, so callers bound the matches."""
-        from .search import search_query
-
-        rank = SearchRank(models.F("search_vector"), search_query(text))
-        return self.annotate(rank=rank).order_by("-rank", "-date", "-pk")
+        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", "-date", "-pk")
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
@@ -558,15 +555,10 @@ class Topic(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def search(self, text: str):
-        from .search import search_query
-
-        return self.filter(search_vector=search_query(text))
+        return self.filter(search_vector__websearch=text)
 
     def by_relevance(self, text: str, then: list[str]):
-        from .search import search_query
-
-        rank = SearchRank(models.F("search_vector"), search_query(text))
-        return self.annotate(rank=rank).order_by("-rank", *then)
+        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", *then)
 
     def with_related(self):
         return self.select_related("readout", "meeting").prefetch_related("speakers", "topics")

@@ -1,6 +1,11 @@
 """Highlights as the pages show them: escaped, with the headline's markers as <mark>."""
 
-from meetings.search import START, STOP, render_marked
+import pytest
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F
+
+from meetings.models import Meeting
+from meetings.search import CONFIG, START, STOP, render_marked
 
 
 def test_a_headline_is_escaped_and_its_markers_become_marks():
@@ -14,3 +19,31 @@ def test_a_headline_with_a_mark_left_open_is_shown_without_marks():
 
 def test_a_headline_with_no_markers_is_only_escaped():
     assert render_marked("a < b") == "a &lt; b"
+
+
+QUERIES = ["abductions", '"comfort women"', "Takeshima or Vladivostok", "abductions -Kono", "the", "Kono's"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_websearch_lookup_matches_and_ranks_as_searchquery_does(seeds, text):
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    expected = (
+        Meeting.objects.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank")
+    )
+    found = Meeting.objects.search(text).by_relevance(text).order_by("-rank", "pk").values_list("pk", "rank")
+    assert list(found) == list(expected)
+    assert len(expected) == EXPECTED_MATCHES[text]
+
+
+EXPECTED_MATCHES = {
+    "abductions": 3,
+    '"comfort women"': 3,
+    "Takeshima or Vladivostok": 3,
+    "abductions -Kono": 2,
+    "the": 0,
+    "Kono's": 2,
+}
