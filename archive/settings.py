@@ -107,7 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False  # English only: Django then skips its translation machinery on every request
 USE_TZ = True
 
 STATIC_URL = "static/"

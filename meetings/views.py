@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -32,9 +34,8 @@ class FilteredListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The links to other pages keep every parameter but the page.
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["page_query"] = "?" + (params.urlencode() + "&" if params else "")
+        params = [(k, v) for k, values in self.request.GET.lists() if k != "page" for v in values]
+        context["page_query"] = "?" + (urlencode(params) + "&" if params else "")
         return context
 
     def paginate_queryset(self, queryset, page_size):
