@@ -38,6 +38,9 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=CONFIG)
 
 
+WEBSEARCH = "websearch_to_tsquery(%s::regconfig, %s)"  # with [CONFIG, text]
+
+
 @SearchVectorField.register_lookup
 class WebSearch(Lookup):
     """``search_vector__websearch=text``: the vector matches the web-search query.
@@ -51,7 +54,7 @@ class WebSearch(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} @@ websearch_to_tsquery(%s::regconfig, %s)", [*params, CONFIG, self.rhs]
+        return f"{lhs} @@ {WEBSEARCH}", [*params, CONFIG, self.rhs]
 
 
 class WebSearchRank(Func):
@@ -66,7 +69,7 @@ class WebSearchRank(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         vector, params = compiler.compile(self.source_expressions[0])
-        return f"ts_rank({vector}, websearch_to_tsquery(%s::regconfig, %s))", [*params, CONFIG, self.text]
+        return f"ts_rank({vector}, {WEBSEARCH})", [*params, CONFIG, self.text]
 
 
 def has_lexemes(text: str) -> bool:
