@@ -7,8 +7,9 @@ import pytest
 from django.urls import set_script_prefix
 
 from meetings.context_processors import site_urls
+from meetings.filters import MeetingFilter
 from meetings.models import Meeting, Participant
-from meetings.views import MeetingListView
+from meetings.views import MeetingListView, Pipelined
 
 pytestmark = pytest.mark.django_db
 
@@ -432,3 +433,53 @@ def test_each_filterset_has_filters_of_its_own_and_their_methods_call_it(seeds):
     assert first.qs.count() == 5 and [m.date.isoformat() for m in second.qs] == ["2017-12-19", "2018-03-17"]
     assert first.form.fields["year"] is second.form.fields["year"]  # shared, never changed
     assert first.form.cleaned_data["q"] == "minister" and second.form.cleaned_data["q"] == "Kono"
+
+
+def pipeline_status() -> str:
+    from django.db import connection
+    from psycopg.pq import PipelineStatus
+
+    return PipelineStatus(connection.connection.pgconn.pipeline_status).name
+
+
+def test_a_list_pages_ids_are_looked_for_while_its_template_renders(client, seeds):
+    from django.test.signals import template_rendered
+
+    seen = []
+
+    def rendered(sender, template, **kwargs):  # sent by the test client as each template renders
+        if template.name == "meetings/meeting_list.html":
+            seen.append(pipeline_status())
+
+    template_rendered.connect(rendered)
+    try:
+        response = client.get("/", {"q": "abductions", "sort": "newest"})
+    finally:
+        template_rendered.disconnect(rendered)
+    assert seen == ["ON"]
+    assert pipeline_status() == "OFF"
+    assert [d for d, _ in titles(response)] == ["2018-03-17", "2016-09-18", "2012-04-07"]
+    assert len(response.context["cards"]) == 3
+
+
+def test_a_page_that_fails_after_its_ids_were_sent_leaves_the_connection_usable(client, seeds, monkeypatch):
+    def fail(self):
+        raise RuntimeError("made to fail")
+
+    monkeypatch.setattr(MeetingFilter, "chips", fail)
+    with pytest.raises(RuntimeError, match="made to fail"):
+        client.get("/", {"q": "abductions"})
+    assert pipeline_status() == "OFF"
+    assert Meeting.objects.published().count() == 5
+
+
+def test_pipelined_rows_are_the_querysets_and_an_unread_one_is_let_go(seeds):
+    ids = Meeting.objects.published().order_by("date").values_list("pk", flat=True)[:3]
+    with Pipelined(ids) as pending:
+        assert pipeline_status() == "ON"
+        assert [pk for (pk,) in pending.fetchall()] == list(ids)
+        assert pipeline_status() == "OFF"
+    with Pipelined(ids):
+        pass
+    assert pipeline_status() == "OFF"
+    assert Meeting.objects.count() == 5
