@@ -21,14 +21,35 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Meeting
+from .search import CONFIG, HEADLINE_OPTIONS, render_marked
 
 TEMPLATE = "includes/meeting_card.html"
 QUERY_MARK = "<@q@>"
 HITS_MARK = "<@hits@>"
-READ_SQL = """
-    SELECT meeting_id, url, html FROM meetings_cardcache
-    WHERE meeting_id = ANY(%s) AND version = %s AND template = %s
+# A page of a list in one statement: its meetings' ids (the list's own SQL, in its order), each
+# with its card as kept at this version and template (NULL when none is) and, for a search,
+# its best-matching statements, highlighted (HITS_SQL). The page's order is the order the
+# list's ORDER BY ... LIMIT gives its rows, numbered as they come.
+PAGE_SQL = """
+    WITH page AS MATERIALIZED (SELECT p.pk, row_number() OVER () AS n FROM ({ids}) AS p (pk))
+    SELECT page.pk, c.url, c.html, {hits}
+    FROM page LEFT JOIN meetings_cardcache c ON c.meeting_id = page.pk AND c.version = %s AND c.template = %s
+    ORDER BY page.n
 """
+# A meeting's best-matching statements (at most HITS_PER_CARD), as [issuer, number, position,
+# readout id, headline] rows of JSON; ts_headline only for the statements shown.
+HITS_SQL = """(
+      SELECT json_agg(json_build_array(r.issuer, x.number, x.position, x.readout_id,
+                                       ts_headline(%s::regconfig, x.text, q, %s)) ORDER BY x.nth)
+      FROM (
+        SELECT s.readout_id, s.number, s.position, s.text,
+               row_number() OVER (ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
+        FROM meetings_statement s, websearch_to_tsquery(%s::regconfig, %s) AS q
+        WHERE s.meeting_id = page.pk AND s.search_vector @@ q
+      ) AS x JOIN meetings_readout r ON r.id = x.readout_id, websearch_to_tsquery(%s::regconfig, %s) AS q
+      WHERE x.nth <= %s
+    )"""
+HITS_PER_CARD = 3
 KEEP_SQL = """
     INSERT INTO meetings_cardcache (meeting_id, version, template, url, html)
     SELECT m, v, %s, u, h FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS k(m, v, u, h)
@@ -69,47 +90,57 @@ def render_card(meeting: Meeting) -> tuple[str, str]:
     return meeting.get_absolute_url(), html
 
 
-def cards(ids: list[int], version: int, search_text: str = "", hits: dict | None = None) -> list[SafeString]:
-    """The cards of these meetings, in this order, for a search (or none) and its matched
-    statements: those kept at this version of the archive read in one query, the others
+def page_sql(ids, version: int, search_text: str = "") -> tuple[str, list]:
+    """The statement that reads a page of a list (PAGE_SQL): `ids`, a queryset of the page's
+    meeting ids, in order; the rows are read by page_cards()."""
+    ids_sql, ids_params = ids.query.get_compiler(ids.db).as_sql()
+    if search_text:
+        hits = HITS_SQL
+        hits_params = [CONFIG, HEADLINE_OPTIONS, CONFIG, search_text, CONFIG, search_text, HITS_PER_CARD]
+    else:
+        hits, hits_params = "NULL", []
+    sql = PAGE_SQL.format(ids=ids_sql, hits=hits)
+    return sql, [*ids_params, *hits_params, version, template_fingerprint(TEMPLATE)]
+
+
+def page_cards(rows: list[tuple], version: int, search_text: str = "") -> list[SafeString]:
+    """The cards of a page read by page_sql()'s statement, in its order, for a search (or none)
+    and its matched statements: a card nobody has asked for at this version of the archive is
     rendered (in a fixed number of queries) and kept (one query)."""
-    if not ids:
+    if not rows:
         return []
-    template = template_fingerprint(TEMPLATE)
-    with connection.cursor() as cursor:
-        cursor.execute(READ_SQL, [ids, version, template])
-        found = {pk: (url, html) for pk, url, html in cursor.fetchall()}
-    missing = [pk for pk in ids if pk not in found]
+    found = {pk: (url, html) for pk, url, html, _ in rows if html is not None}
+    missing = [pk for pk, _, html, _ in rows if html is None]
     if missing:
         fresh = {pk: render_card(m) for pk, m in Meeting.objects.with_related().in_bulk(missing).items()}
         if fresh:
             with connection.cursor() as cursor:
                 pks = list(fresh)
                 urls, htmls = [fresh[pk][0] for pk in pks], [fresh[pk][1] for pk in pks]
-                cursor.execute(KEEP_SQL, [template, pks, [version] * len(pks), urls, htmls])
+                cursor.execute(KEEP_SQL, [template_fingerprint(TEMPLATE), pks, [version] * len(pks), urls, htmls])
         found.update(fresh)
     query = "?q=" + urlencode(search_text) if search_text else ""
-    query_html, hits = escape(query), hits or {}
+    query_html = escape(query)
     shown = []
-    for pk in ids:
+    for pk, _, _, hits in rows:
         if pk not in found:  # deleted since its id was read
             continue
         url, html = found[pk]
-        html = html.replace(QUERY_MARK, query_html).replace(HITS_MARK, hits_html(hits.get(pk, []), url, query))
+        html = html.replace(QUERY_MARK, query_html).replace(HITS_MARK, hits_html(hits or [], url, query))
         shown.append(mark_safe(html))  # noqa: S308 - rendered by TEMPLATE; the parts put in are escaped
     return shown
 
 
-def hits_html(hits: list[dict], url: str, query: str) -> str:
-    """A card's matched statements, each linking to itself on the meeting page (the snippets
-    are escaped already, by render_marked). Plain formatting: format_html costs more than the
-    rest of the page here."""
+def hits_html(hits: list[list], url: str, query: str) -> str:
+    """A card's matched statements ([issuer, number, position, readout id, headline] each), each
+    linking to itself on the meeting page, the headline escaped and its words marked
+    (render_marked). Plain formatting: format_html costs more than the rest of the page here."""
     if not hits:
         return ""
     href = escape(url + query)
     items = "".join(
-        f'<li><a class="hit__num" href="{href}#r{int(h["readout_id"])}-{int(h["position"])}">'
-        f"{escape(h['issuer'])} {escape(h['number'] or '¶')}</a> {h['snippet']}</li>"
-        for h in hits
+        f'<li><a class="hit__num" href="{href}#r{int(readout_id)}-{int(position)}">'
+        f"{escape(issuer)} {escape(number or '¶')}</a> {render_marked(snippet)}</li>"
+        for issuer, number, position, readout_id, snippet in hits
     )
     return f'<ul class="card__hits">{items}</ul>'

@@ -1,7 +1,8 @@
 from contextlib import ExitStack
 from urllib.parse import urlencode
 
-from django.db import connection, connections
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django_filters.views import FilterView
 from . import cards, citations
 from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
 from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
-from .search import CONFIG, HEADLINE_OPTIONS, clean_query, has_lexemes, headline, highlight_texts, render_marked
+from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
 from .versions import live_view, public_versions, version_view
 
 
@@ -56,17 +57,18 @@ class FilteredListView(FilterView):
         return context
 
 
-CARDS_MARK = "<@cards@>"  # where a list's cards go once its ids are read
+CARDS_MARK = "<@cards@>"  # where a list's cards go once they are read
 
 
 class MeetingListView(FilteredListView):
-    """The meetings, narrowed and searched. The page's ids (a search's costliest query) are sent
-    to PostgreSQL before the page is rendered and read once it is (Pipelined): the database
+    """The meetings, narrowed and searched. The page's meetings (their ids, a search's costliest
+    query, with their kept cards and highlighted statements, in one statement: cards.page_sql)
+    are asked for before the page is rendered and read once it is (Pipelined): the database
     looks for them while Python renders everything around the cards, which go in last."""
 
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
-    pending = None  # the page's ids, asked for and not yet read
+    pending = None  # the page's meetings, asked for and not yet read
 
     def get(self, request, *args, **kwargs):
         with ExitStack() as self.deferred:  # however the page ends, nothing is left pending
@@ -81,12 +83,13 @@ class MeetingListView(FilteredListView):
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        # The page's ids only (an index-only walk however deep the page), sent now and read
-        # when the rest of the page is rendered; the cards are rendered from them (cards.cards),
-        # most of them already kept in the cache.
+        # The page's ids only (an index-only walk however deep the page), with their cards
+        # (most of them kept in the cache) and highlights: asked for now, read when the rest
+        # of the page is rendered.
         paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
         if self.filterset.is_valid() and paginator.count:
-            self.pending = self.deferred.enter_context(Pipelined(ids))
+            sql, params = cards.page_sql(ids, self.filterset.version, self.filterset.search_text)
+            self.pending = self.deferred.enter_context(Pipelined(sql, params))
         return paginator, page, ids, is_paginated
 
     def get_queryset(self):
@@ -110,31 +113,31 @@ class MeetingListView(FilteredListView):
         return response
 
     def put_cards(self, response, shown: list) -> None:
-        """Read the page's ids, sent before the page was rendered, and put their cards in."""
-        ids = [pk for (pk,) in self.pending.fetchall()]
-        text = self.filterset.search_text
-        hits = highlights(ids, text) if text and ids else {}
-        shown.extend(cards.cards(ids, self.filterset.version, text, hits))
+        """Read the page's cards, asked for before the page was rendered, and put them in."""
+        rows = self.pending.fetchall()
+        shown.extend(cards.page_cards(rows, self.filterset.version, self.filterset.search_text))
         # One string (twenty values rendered one by one cost ~0.2 ms); no text of the page can
         # hold the mark, which has a "<" that the template would have escaped.
         response.content = response.content.replace(CARDS_MARK.encode(), "".join(shown).encode(), 1)
 
 
 class Pipelined:
-    """A queryset's SQL sent to PostgreSQL now, in psycopg's pipeline mode, and its rows read
+    """A statement sent to PostgreSQL now, in psycopg's pipeline mode, and its rows read
     later (fetchall): what the process does meanwhile overlaps the database's work. A query
     sent in between (a chip's label, say) is answered after these rows, in order. As a context
-    manager, leaves pipeline mode however the block ends."""
+    manager, leaves pipeline mode however the block ends. Where libpq has no pipeline mode
+    (older than 14, with psycopg's pure-Python build), the SQL runs at once, as any query."""
 
-    def __init__(self, queryset):
-        self.connection = connections[queryset.db]
-        self.sql, self.params = queryset.query.get_compiler(queryset.db).as_sql()
+    def __init__(self, sql: str, params: list, using: str = DEFAULT_DB_ALIAS):
+        self.connection = connections[using]
+        self.sql, self.params = sql, params
         self.stack = ExitStack()
 
     def __enter__(self):
         self.connection.ensure_connection()
         with self.stack:
-            self.stack.enter_context(self.connection.connection.pipeline())
+            if psycopg.Pipeline.is_supported():
+                self.stack.enter_context(self.connection.connection.pipeline())
             self.cursor = self.stack.enter_context(self.connection.cursor())
             self.cursor.execute(self.sql, self.params)
             self.stack = self.stack.pop_all()  # kept open until the rows are read
@@ -146,42 +149,6 @@ class Pipelined:
 
     def __exit__(self, *exc):
         self.stack.close()
-
-
-HIGHLIGHTS_SQL = """
-    SELECT x.meeting_id, r.issuer, x.number, x.position, x.readout_id,
-           ts_headline(%(config)s::regconfig, x.text, q, %(options)s)
-    FROM (
-      SELECT s.meeting_id, s.readout_id, s.number, s.position, s.text,
-             row_number() OVER (PARTITION BY s.meeting_id ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
-      FROM meetings_statement s, websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q
-      WHERE s.meeting_id = ANY(%(ids)s) AND s.search_vector @@ q
-    ) AS x
-    JOIN meetings_readout r ON r.id = x.readout_id,
-    websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q
-    WHERE x.nth <= %(per_meeting)s
-    ORDER BY x.meeting_id, x.nth
-"""
-
-
-def highlights(ids: list[int], text: str, per_meeting: int = 3) -> dict[int, list[dict]]:
-    """The best-matching statements of each meeting shown, highlighted: one query per page,
-    and ts_headline only for the statements shown."""
-    params = {"config": CONFIG, "text": text, "ids": ids, "per_meeting": per_meeting, "options": HEADLINE_OPTIONS}
-    by_meeting: dict[int, list] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(HIGHLIGHTS_SQL, params)
-        for meeting_id, issuer, number, position, readout_id, snippet in cursor.fetchall():
-            by_meeting.setdefault(meeting_id, []).append(
-                {
-                    "issuer": issuer,
-                    "number": number,
-                    "position": position,
-                    "readout_id": readout_id,
-                    "snippet": render_marked(snippet),
-                }
-            )
-    return by_meeting
 
 
 class StatementListView(FilteredListView):

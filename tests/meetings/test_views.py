@@ -83,7 +83,7 @@ def test_chips_remove_one_choice_each(client, seeds):
 def test_chips_read_from_the_kept_facets_name_each_choice(client, seeds, django_assert_num_queries):
     url = "/?person=moon-jae-in&topic=comfort-women&issuer=JPN"
     first = {c["label"] for c in client.get(url).context["chips"]}
-    with django_assert_num_queries(3):  # the labels are kept with the facets: none asked for
+    with django_assert_num_queries(2):  # the labels are kept with the facets: none asked for
         again = client.get(url)
     assert {c["label"] for c in again.context["chips"]} == first
     assert first == {"Moon Jae-in", "Comfort women", "Issued by Japan"}
@@ -296,8 +296,8 @@ def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert
 @pytest.mark.parametrize(
     "url, queries",
     [
-        ("/", 3),  # kept facets and version; the page's ids; the kept cards
-        ("/?q=abductions&level=foreign-ministers", 4),  # also: the highlights
+        ("/", 2),  # kept facets and version; the page's ids with their kept cards
+        ("/?q=abductions&level=foreign-ministers", 2),  # ... and their highlighted statements
     ],
 )
 def test_a_list_page_read_again_reads_what_was_kept(client, seeds, django_assert_num_queries, url, queries):
@@ -442,7 +442,8 @@ def pipeline_status() -> str:
     return PipelineStatus(connection.connection.pgconn.pipeline_status).name
 
 
-def test_a_list_pages_ids_are_looked_for_while_its_template_renders(client, seeds):
+def render_watching_pipeline(client, params):
+    """The list page, and the connection's pipeline status as its template was rendered."""
     from django.test.signals import template_rendered
 
     seen = []
@@ -453,9 +454,13 @@ def test_a_list_pages_ids_are_looked_for_while_its_template_renders(client, seed
 
     template_rendered.connect(rendered)
     try:
-        response = client.get("/", {"q": "abductions", "sort": "newest"})
+        return client.get("/", params), seen
     finally:
         template_rendered.disconnect(rendered)
+
+
+def test_a_list_pages_ids_are_looked_for_while_its_template_renders(client, seeds):
+    response, seen = render_watching_pipeline(client, {"q": "abductions", "sort": "newest"})
     assert seen == ["ON"]
     assert pipeline_status() == "OFF"
     assert [d for d, _ in titles(response)] == ["2018-03-17", "2016-09-18", "2012-04-07"]
@@ -475,11 +480,37 @@ def test_a_page_that_fails_after_its_ids_were_sent_leaves_the_connection_usable(
 
 def test_pipelined_rows_are_the_querysets_and_an_unread_one_is_let_go(seeds):
     ids = Meeting.objects.published().order_by("date").values_list("pk", flat=True)[:3]
-    with Pipelined(ids) as pending:
+    sql, params = ids.query.sql_with_params()
+    with Pipelined(sql, params) as pending:
         assert pipeline_status() == "ON"
         assert [pk for (pk,) in pending.fetchall()] == list(ids)
         assert pipeline_status() == "OFF"
-    with Pipelined(ids):
+    with Pipelined(sql, params):
         pass
     assert pipeline_status() == "OFF"
     assert Meeting.objects.count() == 5
+
+
+def test_without_pipeline_mode_a_list_page_reads_its_ids_at_once(client, seeds, monkeypatch):
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    response, seen = render_watching_pipeline(client, {"q": "abductions", "sort": "newest"})
+    assert seen == ["OFF"]
+    assert [d for d, _ in titles(response)] == ["2018-03-17", "2016-09-18", "2012-04-07"]
+
+
+def test_each_card_shows_its_matching_statements_three_at_most(client, seeds):
+    from meetings.models import Statement
+
+    html = client.get("/", {"q": "cooperation", "sort": "newest"}).content.decode()
+    shown = []
+    for card in html.split('<li class="card">')[1:]:
+        href = re.search(r'<h2 class="card__title"><a href="([^"?]*)', card).group(1)
+        shown.append((href, card.count('<a class="hit__num"')))
+    expected = []
+    for meeting in Meeting.objects.published().search("cooperation").order_by("-date", "-pk"):
+        matching = Statement.objects.filter(meeting=meeting, search_vector__websearch="cooperation").count()
+        expected.append((meeting.get_absolute_url(), min(3, matching)))
+    assert shown == expected
+    assert max(n for _, n in shown) == 3
