@@ -21,7 +21,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Meeting
-from .search import CONFIG, HEADLINE_OPTIONS, render_marked
+from .search import CONFIG, HEADLINE_OPTIONS
 
 TEMPLATE = "includes/meeting_card.html"
 QUERY_MARK = "<@q@>"
@@ -36,11 +36,16 @@ PAGE_SQL = """
     FROM page LEFT JOIN meetings_cardcache c ON c.meeting_id = page.pk AND c.version = %s AND c.template = %s
     ORDER BY page.n
 """
-# A meeting's best-matching statements (at most HITS_PER_CARD), as [issuer, number, position,
-# readout id, headline] rows of JSON; ts_headline only for the statements shown.
+# A meeting's best-matching statements (at most HITS_PER_CARD) as the card's list of them, in
+# HTML: each links to itself on the meeting page (the meeting's address, with the search, goes
+# in at URL_MARK) and shows its headline, escaped, its words marked (ts_headline only for the
+# statements shown; the functions are migration 0013's). NULL when none matches.
 HITS_SQL = """(
-      SELECT json_agg(json_build_array(r.issuer, x.number, x.position, x.readout_id,
-                                       ts_headline(%s::regconfig, x.text, q, %s)) ORDER BY x.nth)
+      SELECT '<ul class="card__hits">' || string_agg(
+               '<li><a class="hit__num" href="' || %s || '#r' || x.readout_id || '-' || x.position || '">'
+               || meetings_html_escape(r.issuer) || ' ' || meetings_html_escape(coalesce(nullif(x.number, ''), '¶'))
+               || '</a> ' || meetings_marked(ts_headline(%s::regconfig, x.text, q, %s)) || '</li>',
+               '' ORDER BY x.nth) || '</ul>'
       FROM (
         SELECT s.readout_id, s.number, s.position, s.text,
                row_number() OVER (ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
@@ -49,6 +54,7 @@ HITS_SQL = """(
       ) AS x JOIN meetings_readout r ON r.id = x.readout_id, websearch_to_tsquery(%s::regconfig, %s) AS q
       WHERE x.nth <= %s
     )"""
+URL_MARK = "<@url@>"
 HITS_PER_CARD = 3
 KEEP_SQL = """
     INSERT INTO meetings_cardcache (meeting_id, version, template, url, html)
@@ -96,7 +102,7 @@ def page_sql(ids, version: int, search_text: str = "") -> tuple[str, list]:
     ids_sql, ids_params = ids.query.get_compiler(ids.db).as_sql()
     if search_text:
         hits = HITS_SQL
-        hits_params = [CONFIG, HEADLINE_OPTIONS, CONFIG, search_text, CONFIG, search_text, HITS_PER_CARD]
+        hits_params = [URL_MARK, CONFIG, HEADLINE_OPTIONS, CONFIG, search_text, CONFIG, search_text, HITS_PER_CARD]
     else:
         hits, hits_params = "NULL", []
     sql = PAGE_SQL.format(ids=ids_sql, hits=hits)
@@ -126,21 +132,6 @@ def page_cards(rows: list[tuple], version: int, search_text: str = "") -> list[S
         if pk not in found:  # deleted since its id was read
             continue
         url, html = found[pk]
-        html = html.replace(QUERY_MARK, query_html).replace(HITS_MARK, hits_html(hits or [], url, query))
-        shown.append(mark_safe(html))  # noqa: S308 - rendered by TEMPLATE; the parts put in are escaped
-    return shown
-
-
-def hits_html(hits: list[list], url: str, query: str) -> str:
-    """A card's matched statements ([issuer, number, position, readout id, headline] each), each
-    linking to itself on the meeting page, the headline escaped and its words marked
-    (render_marked). Plain formatting: format_html costs more than the rest of the page here."""
-    if not hits:
-        return ""
-    href = escape(url + query)
-    items = "".join(
-        f'<li><a class="hit__num" href="{href}#r{int(readout_id)}-{int(position)}">'
-        f"{escape(issuer)} {escape(number or '¶')}</a> {render_marked(snippet)}</li>"
-        for issuer, number, position, readout_id, snippet in hits
-    )
-    return f'<ul class="card__hits">{items}</ul>'
+        hits = hits.replace(URL_MARK, escape(url + query)) if hits else ""
+        shown.append(mark_safe(html.replace(QUERY_MARK, query_html).replace(HITS_MARK, hits)))  # noqa: S308
+    return shown  # each rendered by TEMPLATE or HITS_SQL, whatever is put in escaped

@@ -1,5 +1,7 @@
 """Highlights as the pages show them: escaped, with the headline's markers as <mark>."""
 
+import html
+
 import pytest
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
@@ -19,6 +21,29 @@ def test_a_headline_with_a_mark_left_open_is_shown_without_marks():
 
 def test_a_headline_with_no_markers_is_only_escaped():
     assert render_marked("a < b") == "a &lt; b"
+
+
+HEADLINES = [
+    f'{START}Abe{STOP} & <b>"Moon"</b> {START}O\'Brien{STOP}',
+    f"{START}Abe{STOP} and {START}Moon <i>",
+    "a < b > c & d",
+    f"{STOP}closed first{START}",
+    "",
+    "日韓 «cooperation» — ¶ 2 (3)",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", HEADLINES)
+def test_the_databases_marked_headline_is_pythons(text):
+    """The list pages build their highlights in SQL (migration 0013), the others in Python."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT meetings_marked(%s), meetings_html_escape(%s)", [text, text])
+        marked, escaped = cursor.fetchone()
+    assert marked == render_marked(text)
+    assert escaped == html.escape(text)
 
 
 QUERIES = ["abductions", '"comfort women"', "Takeshima or Vladivostok", "abductions -Kono", "the", "Kono's"]

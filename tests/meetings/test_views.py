@@ -514,3 +514,18 @@ def test_each_card_shows_its_matching_statements_three_at_most(client, seeds):
         expected.append((meeting.get_absolute_url(), min(3, matching)))
     assert shown == expected
     assert max(n for _, n in shown) == 3
+
+
+def test_a_statements_own_markup_is_escaped_in_the_highlights_of_a_card(client, seeds):
+    from meetings.models import Statement
+
+    statement = Statement.objects.filter(meeting__date="2012-04-07").order_by("position").first()
+    Statement.objects.filter(pk=statement.pk).update(
+        text="Zebrafish <script>alert(1)</script> 3 < 5 & 'quoted' \"too\" here"
+    )
+    Meeting.objects.filter(pk=statement.meeting_id).refresh_derived()  # the meeting's search text
+    html = client.get("/", {"q": "zebrafish"}).content.decode()
+    assert "<script>alert" not in html
+    hits = re.findall(r'<ul class="card__hits">.*?</ul>', html, re.S)
+    assert len(hits) == 1  # ts_headline drops what it takes for tags; the rest is escaped
+    assert "<mark>Zebrafish</mark>  alert(1)  3 &lt; 5 &amp; &#x27;quoted&#x27; &quot;too&quot; here</li>" in hits[0]
