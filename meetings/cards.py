@@ -3,9 +3,11 @@ the database (CardCache), for every server process: a page of results renders on
 cards nobody has asked for since the archive last changed.
 
 A card is kept with two markers: where the query string of a search goes (so the highlight
-follows the reader onto the meeting page) and where the matched statements go. Everything a
-card shows is escaped, so no text of a readout can put a "<" in it, and none can be taken for
-a marker.
+follows the reader onto the meeting page) and where the matched statements go. A page's cards,
+their ids and their matched statements are read in one statement (page_sql), which builds the
+statements' HTML itself with a marker where the meeting's address goes. Everything a card
+shows is escaped, in Python or in SQL, so no text of a readout can put a "<" in it, and none
+can be taken for a marker.
 """
 
 import functools
