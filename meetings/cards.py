@@ -23,7 +23,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Meeting
-from .search import CONFIG, HEADLINE_OPTIONS
+from .search import CONFIG, HEADLINE_OPTIONS, WEBSEARCH
 
 TEMPLATE = "includes/meeting_card.html"
 QUERY_MARK = "<@q@>"
@@ -42,7 +42,7 @@ PAGE_SQL = """
 # HTML: each links to itself on the meeting page (the meeting's address, with the search, goes
 # in at URL_MARK) and shows its headline, escaped, its words marked (ts_headline only for the
 # statements shown; the functions are migration 0013's). NULL when none matches.
-HITS_SQL = """(
+HITS_SQL = f"""(
       SELECT '<ul class="card__hits">' || string_agg(
                '<li><a class="hit__num" href="' || %s || '#r' || x.readout_id || '-' || x.position || '">'
                || meetings_html_escape(r.issuer) || ' ' || meetings_html_escape(coalesce(nullif(x.number, ''), '¶'))
@@ -51,9 +51,9 @@ HITS_SQL = """(
       FROM (
         SELECT s.readout_id, s.number, s.position, s.text,
                row_number() OVER (ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
-        FROM meetings_statement s, websearch_to_tsquery(%s::regconfig, %s) AS q
+        FROM meetings_statement s, {WEBSEARCH} AS q
         WHERE s.meeting_id = page.pk AND s.search_vector @@ q
-      ) AS x JOIN meetings_readout r ON r.id = x.readout_id, websearch_to_tsquery(%s::regconfig, %s) AS q
+      ) AS x JOIN meetings_readout r ON r.id = x.readout_id, {WEBSEARCH} AS q
       WHERE x.nth <= %s
     )"""
 URL_MARK = "<@url@>"
