@@ -19,11 +19,14 @@ from .models import (
     CURATABLE_MEETING_FIELDS,
     Attendance,
     Meeting,
+    Office,
+    OfficeHolder,
     Participant,
     ParticipantAlias,
     Readout,
     Statement,
     Status,
+    Term,
     Topic,
     country_name,
 )
@@ -173,12 +176,14 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = Meeting.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(str(y), str(y)) for y in years]
+        years = Meeting.objects.filter(year__isnull=False).order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(y), str(y)) for y in years] + [("unknown", "date unknown")]
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(year=int(value)) if value and value.isdigit() else queryset
+        if value == "unknown":
+            return queryset.filter(date__isnull=True)
+        return queryset.filter(year=int(value)) if value and value.isascii() and value.isdigit() else queryset
 
 
 @admin.register(Meeting)
@@ -198,7 +203,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
             {
                 "fields": [
                     "title",
-                    ("date", "start_time", "duration_minutes"),
+                    ("date", "date_source", "start_time", "duration_minutes"),
                     ("level", "format"),
                     ("city", "country"),
                     "occasion",
@@ -554,7 +559,8 @@ class ParticipantAdmin(VersionAdmin):
     show_facets = admin.ShowFacets.ALWAYS
     search_fields = ["name", "variants", "slug"]
     readonly_fields = ["slug", "name_key"]
-    fields = ["name", "variants", "country", "slug", "name_key"]
+    fields = ["name", "variants", "country", "holder", "slug", "name_key"]
+    autocomplete_fields = ["holder"]
     inlines = [AliasInline]
     actions = ["merge"]
 
@@ -629,3 +635,42 @@ class TopicAdmin(VersionAdmin):
             reversion.set_comment("Re-tagged topics: " + ", ".join(t.name for t in queryset))
             report = retag(topics=list(queryset))
         self.message_user(request, str(report), messages.SUCCESS)
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 1
+    autocomplete_fields = ["office"]
+
+
+@admin.register(OfficeHolder)
+class OfficeHolderAdmin(VersionAdmin):
+    """The gazetteer: who held which office when, and how each language writes their name."""
+
+    list_display = ["name", "country", "office_list"]
+    list_filter = ["country", "terms__office__rank"]
+    search_fields = ["name", "slug", "names", "family_names"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TermInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("terms__office")
+
+    @admin.display(description="offices")
+    def office_list(self, obj):
+        return "; ".join(f"{t.office.title} {t.start:%Y}–{t.end:%Y}" if t.end else f"{t.office.title} {t.start:%Y}–" for t in obj.terms.all())
+
+
+@admin.register(Office)
+class OfficeAdmin(VersionAdmin):
+    list_display = ["title", "country", "rank", "holder_count"]
+    list_filter = ["country", "rank"]
+    search_fields = ["title", "slug", "titles"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(holders=Count("terms__holder", distinct=True))
+
+    @admin.display(description="holders", ordering="holders")
+    def holder_count(self, obj):
+        return obj.holders

@@ -3,6 +3,7 @@
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
@@ -12,8 +13,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .history import Snapshot, copy_rows, dump, next_ids, serialize, snapshots_from_database, write_snapshots
-from .models import CURATABLE_MEETING_FIELDS, Attendance, Meeting, Participant, Readout, Statement, Status, Topic
+from .models import (
+    CURATABLE_MEETING_FIELDS,
+    Attendance,
+    DateSource,
+    Meeting,
+    OfficeHolder,
+    Participant,
+    Readout,
+    Statement,
+    Status,
+    Topic,
+)
 from .readouts import ParsedParticipant, ParsedReadout, name_key
+from .readouts.dates import make_date
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +56,85 @@ def topic_vocabulary() -> dict[str, list[str]]:
     return {row["fields"]["slug"]: row["fields"]["keywords"] for row in rows if row["model"] == "meetings.topic"}
 
 
+def gazetteer_data() -> dict:
+    """The gazetteer of office holders from the database, or from the fixture when there is none
+    yet (a dry run before migrate)."""
+    try:
+        data = OfficeHolder.objects.gazetteer_data()
+        if data["people"]:
+            return data
+    except DatabaseError:
+        pass
+    merged: dict = {"offices": [], "people": []}
+    for path in sorted((settings.READOUT_FIXTURES / "gazetteer").glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        merged["offices"] += part["offices"]
+        merged["people"] += part["people"]
+    return merged
+
+
+def person_key(p: ParsedParticipant) -> str:
+    """Who a participant is, whatever the spelling: the gazetteer's person, else the name's key."""
+    return f"@{p.holder}" if p.holder else name_key(p.name)
+
+
 def pair_key(parsed: ParsedReadout) -> str:
-    """Two readouts of one meeting share its date and its principals, whoever published them."""
-    people = sorted(name_key(p.name) for p in parsed.principals)
-    return f"{parsed.meeting_date:%Y-%m-%d}|" + "|".join(people)
+    """Two readouts of one meeting share its principals (and its date, give or take a day for
+    time zones), whoever published them and in whatever language."""
+    return "|".join(sorted(person_key(p) for p in parsed.principals))
+
+
+def date_from_pair(parsed: ParsedReadout, others: list[tuple[str, date]]) -> date | None:
+    """The date of the other government's readout of the same meeting: same principals, and the
+    month and day this readout gives a day apart at most. `others` are (pair key, date)."""
+    e = parsed.date_evidence
+    if parsed.meeting_date or not (e.month and e.day) or len(parsed.principals) < 2:
+        return None
+    key = pair_key(parsed)
+    found = set()
+    for other_key, other_date in others:
+        if other_key != key or other_date is None:
+            continue
+        for year in (other_date.year - 1, other_date.year, other_date.year + 1):
+            candidate = make_date(year, e.month, e.day)
+            if candidate and abs((candidate - other_date).days) <= 1:
+                found.add(candidate)
+    return found.pop() if len(found) == 1 else None
+
+
+def infer_dates(items: list[ParsedReadout]) -> None:
+    """Date the readouts that give a month and day but no year from the other government's
+    readout of the same meeting, in this batch or in the archive."""
+    undated = [p for p in items if p.meeting_date is None and p.date_evidence.month and len(p.principals) >= 2]
+    if not undated:
+        return
+    others = [(pair_key(p), p.meeting_date) for p in items if p.meeting_date]
+    try:
+        keys = {pair_key(p) for p in undated}
+        others += list(Meeting.objects.filter(pair_key__in=keys, date__isnull=False).values_list("pair_key", "date"))
+    except DatabaseError:
+        pass  # no tables yet: the batch alone
+    for parsed in undated:
+        found = date_from_pair(parsed, others)
+        if found:
+            parsed.meeting_date = found
+            parsed.date_source = DateSource.PAIRED_READOUT
+            parsed.problems = [p for p in parsed.problems if not p.startswith("no meeting date")]
+
+
+def matching_meeting(key: str, on: date | None):
+    """The meeting another government's readout of this one already made, if any."""
+    if on is None:
+        return None
+    return (
+        Meeting.objects.select_for_update()
+        .filter(pair_key=key, date__range=(on - timedelta(days=1), on + timedelta(days=1)))
+        .order_by("pk")
+        .first()
+    )
 
 
 def check_importable(parsed: ParsedReadout) -> None:
-    if parsed.meeting_date is None:
-        raise ImportRefused("no meeting date: the text does not say in which year the meeting was held")
     if not parsed.issuer:
         raise ImportRefused("the issuing government cannot be told from the text")
     if not parsed.statements:
@@ -76,12 +159,13 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     key = pair_key(parsed)
     if existing:
         meeting = Meeting.objects.select_for_update().get(pk=existing.meeting_id)
-        if meeting.pair_key != key:
+        if meeting.pair_key != key or meeting.date != parsed.meeting_date:
             conflicts.append(
-                f"the changed text gives another date or other principals ({key}); the readout stays with its meeting"
+                f"the changed text gives another date or other principals ({parsed.meeting_date}, {key}); "
+                "the readout stays with its meeting"
             )
     else:
-        meeting = Meeting.objects.select_for_update().filter(pair_key=key).order_by("pk").first()
+        meeting = matching_meeting(key, parsed.meeting_date)
     created_meeting = meeting is None
     if created_meeting:
         meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
@@ -114,7 +198,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
             Attendance(
                 meeting=meeting,
                 readout=readout,
-                participant=people[name_key(p.name)],
+                participant=people[person_key(p)],
                 role=p.role,
                 title=p.title[:300],
                 country=p.country,
@@ -134,7 +218,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     meeting.refresh_derived()
 
     notes = [f"{file_name}: {p}" for p in parsed.problems]
-    notes += [f"{file_name}: new participant {name}" for name in new_people]
+    notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
     notes += [f"{file_name}: {c}" for c in conflicts]
     if notes:
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
@@ -165,7 +249,7 @@ def _create_statements(
             for s in parsed.statements
         ]
     )
-    by_name = {p.name: people[name_key(p.name)] for p in parsed.participants}
+    by_name = {p.name: people[person_key(p)] for p in parsed.participants}
     Statement.speakers.through.objects.bulk_create(
         [
             Statement.speakers.through(statement_id=row.pk, participant_id=by_name[name].pk)
@@ -192,6 +276,7 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> 
     """
     values = {
         "date": parsed.meeting_date,
+        "date_source": parsed.date_source,
         "title": parsed.title[:300] or "Meeting",
         "level": parsed.level,
         "format": parsed.format,
@@ -218,42 +303,66 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> 
 
 
 def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participant], list[str]]:
-    """The archive's participants for readouts' people, creating those not seen before.
+    """The archive's participants for readouts' people, creating those not seen before. A person
+    the gazetteer knows is one participant however the readouts spell them.
 
-    Return them by name key, and the names of those created.
+    Return them by person_key(), and the keys of those created.
     """
     spellings: dict[str, dict[str, None]] = {}
     first: dict[str, ParsedParticipant] = {}
     for p in parsed:
-        key = name_key(p.name)
+        key = person_key(p)
         first.setdefault(key, p)
         names = spellings.setdefault(key, {})
         for name in (p.name, *p.variants):
             names.setdefault(name)
         if p.country and not first[key].country:
             first[key] = p
-    found = {p.name_key: p for p in Participant.objects.filter(name_key__in=list(first))}
-    new = [(key, p) for key, p in first.items() if key not in found]
-    slugs = unique_slugs([p.name for _, p in new])
+    holders = OfficeHolder.objects.in_bulk([k[1:] for k in first if k.startswith("@")], field_name="slug")
+    display = {key: holders[key[1:]].name if key[1:] in holders else p.name for key, p in first.items()}
+    wanted = {key: name_key(name) for key, name in display.items()}
+    linked = {p.holder_id: p for p in Participant.objects.filter(holder__in=holders.values())}
+
+    def lookup() -> dict[str, Participant]:
+        by_name = {p.name_key: p for p in Participant.objects.filter(name_key__in=list(wanted.values()))}
+        out = {}
+        for key in first:
+            holder = holders.get(key[1:])
+            person = (linked.get(holder.pk) if holder else None) or by_name.get(wanted[key])
+            if person:
+                out[key] = person
+        return out
+
+    found = lookup()
+    new = [key for key in first if key not in found]
+    slugs = unique_slugs([display[key] for key in new])
     missing = [
         Participant(
-            name=p.name, slug=slug, name_key=key, variants=sorted(set(spellings[key]) - {p.name}), country=p.country
+            name=display[key],
+            slug=slug,
+            name_key=wanted[key],
+            variants=sorted(set(spellings[key]) - {display[key]}),
+            country=first[key].country,
+            holder=holders.get(key[1:]),
         )
-        for (key, p), slug in zip(new, slugs, strict=True)
+        for key, slug in zip(new, slugs, strict=True)
     ]
     Participant.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
-        found = {p.name_key: p for p in Participant.objects.filter(name_key__in=list(first))}
+        found = lookup()
     changed = []
     for key, p in first.items():
         person = found[key]
+        holder = holders.get(key[1:])
         variants = sorted((set(person.variants) | set(spellings[key])) - {person.name})
-        if variants != person.variants or (p.country and not person.country):
+        if variants != person.variants or (p.country and not person.country) or (holder and not person.holder_id):
             person.variants = variants
             person.country = person.country or p.country
+            if holder and not person.holder_id and holder.pk not in linked:
+                person.holder = holder
             changed.append(person)
-    Participant.objects.bulk_update(changed, ["variants", "country"], batch_size=1000)
-    return found, [p.name for p in missing]
+    Participant.objects.bulk_update(changed, ["variants", "country", "holder"], batch_size=1000)
+    return found, [k for k in new]
 
 
 def unique_slugs(names: list[str]) -> list[str]:
@@ -295,34 +404,40 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         check_importable(item.parsed)
     keys = [pair_key(item.parsed) for item in items]
     people, new_people = _participants([p for item in items for p in item.parsed.participants])
-    new_keys = {name_key(n) for n in new_people}
+    new_keys = set(new_people)
     # What each file leaves for a curator to check: the parser's doubts and people not seen before.
     item_notes = [
         [f"{item.file_name}: {p}" for p in item.parsed.problems]
         + [
             f"{item.file_name}: new participant {p.name}"
             for p in item.parsed.participants
-            if name_key(p.name) in new_keys
+            if person_key(p) in new_keys
         ]
         for item in items
     ]
-    meetings = {
-        m.pair_key: m for m in Meeting.objects.select_for_update().filter(pair_key__in=set(keys)).order_by("-pk")
-    }
-    existing_ids = {m.pk for m in meetings.values()}
+    # The meetings these readouts may belong to, by principals; then by date, a day apart at most.
+    candidates: dict[str, list[Meeting]] = {}
+    for m in Meeting.objects.select_for_update().filter(pair_key__in=set(keys), date__isnull=False).order_by("pk"):
+        candidates.setdefault(m.pair_key, []).append(m)
+    existing_ids = {m.pk for ms in candidates.values() for m in ms}
     new_meetings = []
     conflicts: list[list[str]] = []
+    slots: list[Meeting] = []
     for item, key, found in zip(items, keys, item_notes, strict=True):
-        meeting = meetings.get(key)
+        on = item.parsed.meeting_date
+        meeting = next(
+            (m for m in candidates.get(key, []) if on and m.date and abs((m.date - on).days) <= 1), None
+        )
         clashes = []
         if meeting is None:
             meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
             _fill_meeting(meeting, item.parsed, primary=True)
-            meetings[key] = meeting
+            candidates.setdefault(key, []).append(meeting)
             new_meetings.append(meeting)
         elif meeting.pk in existing_ids:
             clashes = _fill_meeting(meeting, item.parsed, primary=False)
         conflicts.append(clashes)
+        slots.append(meeting)
         notes = [*found, *(f"{item.file_name}: {c}" for c in clashes)]
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = meeting.needs_review or bool(notes)
@@ -337,7 +452,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     readouts = [
         Readout(
             pk=rid,
-            meeting=meetings[key],
+            meeting=slot,
             file_name=item.file_name,
             issuer=item.parsed.issuer,
             title=item.parsed.title[:300],
@@ -349,17 +464,17 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
             imported_at=now,
             problems=item.parsed.problems,
         )
-        for rid, item, key in zip(readout_ids, items, keys, strict=True)
+        for rid, item, slot in zip(readout_ids, items, slots, strict=True)
     ]
     copy_rows("meetings_readout", READOUT_COLUMNS, ([getattr(r, c) for c in READOUT_COLUMNS] for r in readouts))
 
     attendances, statements, speakers, statement_topics = [], [], [], []
     topics = {t.slug: t.pk for t in Topic.objects.all()}
-    for item, key, readout in zip(items, keys, readouts, strict=True):
-        meeting_id = meetings[key].pk
+    for item, slot, readout in zip(items, slots, readouts, strict=True):
+        meeting_id = slot.pk
         for p in item.parsed.participants:
-            attendances.append([meeting_id, readout.pk, people[name_key(p.name)].pk, p.role, p.title[:300], p.country])
-        names = {p.name: people[name_key(p.name)].pk for p in item.parsed.participants}
+            attendances.append([meeting_id, readout.pk, people[person_key(p)].pk, p.role, p.title[:300], p.country])
+        names = {p.name: people[person_key(p)].pk for p in item.parsed.participants}
         for s in item.parsed.statements:
             statements.append(
                 [readout.pk, meeting_id, s.position, s.number[:40], s.heading[:300], s.text, s.joint, False]
@@ -389,7 +504,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         ((sid, tid) for sid, tids in zip(statement_ids, statement_topics, strict=True) for tid in tids),
     )
 
-    touched = {meetings[key].pk: meetings[key] for key in keys}
+    touched = {slot.pk: slot for slot in slots}
     for pk in existing_ids & set(touched):  # rare: a second government's readout of an earlier meeting
         meeting = touched[pk]
         meeting.lock_version = F("lock_version") + 1
@@ -397,8 +512,8 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     Meeting.objects.filter(pk__in=list(touched)).refresh_derived()
 
     comments: dict[int, list[str]] = {}
-    for item, key in zip(items, keys, strict=True):
-        comments.setdefault(meetings[key].pk, []).append(item.file_name)
+    for item, slot in zip(items, slots, strict=True):
+        comments.setdefault(slot.pk, []).append(item.file_name)
     comment = {pk: "Imported " + ", ".join(names) for pk, names in comments.items()}
     snapshots = _snapshots_of_new(
         [m for m in new_meetings],
@@ -415,8 +530,8 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     snapshots += snapshots_from_database([pk for pk in touched if pk in existing_ids], comment)
     write_snapshots(snapshots)
     return [
-        WriteResult("created", readout, meetings[key], found)
-        for readout, key, found in zip(readouts, keys, conflicts, strict=True)
+        WriteResult("created", readout, slot, found)
+        for readout, slot, found in zip(readouts, slots, conflicts, strict=True)
     ]
 
 

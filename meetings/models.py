@@ -51,6 +51,15 @@ class Format(models.TextChoices):
     VIDEO = "video", "Video"
 
 
+class DateSource(models.TextChoices):
+    TEXT = "text", "stated in the readout"
+    PAGE_DATE = "page-date", "the year from the readout's page date"
+    PAIRED_READOUT = "paired-readout", "from the other government's readout of the same meeting"
+    WEEKDAY_AND_TERMS = "weekday-and-terms", "from the weekday the readout names and the principals' terms of office"
+    TERMS = "terms", "from the principals' terms of office: only one year fits"
+    CURATOR = "curator", "set by a curator"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
@@ -209,7 +218,15 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    date = models.DateField(db_index=True)
+    date = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Empty when no evidence settles it (flagged for review)."
+    )
+    date_source = models.CharField(
+        max_length=30,
+        choices=DateSource,
+        blank=True,
+        help_text="How the date was found, when the readout does not state it in full.",
+    )
     level = models.CharField(max_length=20, choices=Level, default=Level.OTHER)
     format = models.CharField(max_length=20, choices=Format, default=Format.IN_PERSON)
     city = models.CharField(max_length=100, blank=True)
@@ -288,14 +305,18 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%Y-%m-%d})"
+        return f"{self.title} ({self.date_label})"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date:%Y-%m-%d}" if self.date else "date unknown"
 
     def get_absolute_url(self):
         return fast_reverse("meetings:meeting-detail", public_id=self.public_id, slug=self.slug)
 
     @property
     def slug(self) -> str:
-        words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date:%Y-%m-%d} {self.title}")
+        words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date or 'undated':%Y-%m-%d} {self.title}")
         return slugify(words)[:80].strip("-") or "meeting"
 
     @property
@@ -474,12 +495,117 @@ class Readout(models.Model):
         return country_name(self.issuer)
 
 
+class Rank(models.TextChoices):
+    HEAD_OF_STATE = "head-of-state", "Head of state"
+    HEAD_OF_GOVERNMENT = "head-of-government", "Head of government"
+    FOREIGN_MINISTER = "foreign-minister", "Foreign minister"
+    VICE_FOREIGN_MINISTER = "vice-foreign-minister", "Vice foreign minister"
+    OTHER = "other", "Other"
+
+
+class Office(models.Model):
+    """An office whose holders readouts name: "Minister for Foreign Affairs" of Japan."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    country = models.CharField(max_length=3, help_text="ISO 3166 alpha-3")
+    title = models.CharField(max_length=200, help_text="As the government writes it in English.")
+    rank = models.CharField(max_length=30, choices=Rank, help_text="Decides a meeting's level.")
+    titles = models.JSONField(
+        default=dict, blank=True, help_text='How readouts name the office, by language: {"ja": ["外務大臣", "外相"]}.'
+    )
+
+    class Meta:
+        ordering = ["country", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country__regex=ISO_ALPHA3), name="office_country_alpha3"),
+            models.CheckConstraint(condition=Q(rank__in=Rank.values), name="office_rank_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({country_name(self.country)})"
+
+
+class OfficeHolderQuerySet(models.QuerySet):
+    def gazetteer_data(self) -> dict:
+        """Every office and holder in the shape of the gazetteer fixture, for the parser."""
+        offices = [
+            {"slug": o.slug, "country": o.country, "title": o.title, "rank": o.rank, "titles": o.titles}
+            for o in Office.objects.all()
+        ]
+        people = [
+            {
+                "slug": h.slug,
+                "country": h.country,
+                "name": h.name,
+                "names": h.names,
+                "family_names": h.family_names,
+                "terms": [
+                    {"office": t.office.slug, "start": t.start.isoformat(), "end": t.end and t.end.isoformat()}
+                    for t in h.terms.all()
+                ],
+            }
+            for h in self.prefetch_related(models.Prefetch("terms", queryset=Term.objects.select_related("office")))
+        ]
+        return {"offices": offices, "people": people}
+
+
+class OfficeHolder(models.Model):
+    """A person who held an office, with their name as each language writes it."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200, help_text="The spelling the archive shows.")
+    country = models.CharField(max_length=3, help_text="ISO 3166 alpha-3")
+    names = models.JSONField(
+        default=dict, blank=True, help_text='Full names by language: {"en": ["KISHIDA Fumio"], "ja": ["岸田文雄"]}.'
+    )
+    family_names = models.JSONField(
+        default=dict, blank=True, help_text='The family name by language: {"en": ["Kishida"], "ja": ["岸田"]}.'
+    )
+
+    objects = OfficeHolderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country__regex=ISO_ALPHA3), name="officeholder_country_alpha3"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Term(models.Model):
+    holder = models.ForeignKey(OfficeHolder, on_delete=models.CASCADE, related_name="terms")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="terms")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Empty while in office.")
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder}, {self.office.title} from {self.start}"
+
+
 class Participant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     name_key = models.CharField(max_length=200, unique=True, help_text="Sorted lower-case words of the name.")
     variants = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     country = models.CharField(max_length=3, blank=True)
+    holder = models.OneToOneField(
+        OfficeHolder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+        help_text="Who this is in the gazetteer of office holders, when known.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -633,3 +759,6 @@ reversion.register(Statement, exclude=["search_vector"])
 reversion.register(Attendance, follow=["participant"])
 reversion.register(Participant)
 reversion.register(Topic)
+reversion.register(Office)
+reversion.register(OfficeHolder, follow=["terms"])
+reversion.register(Term)

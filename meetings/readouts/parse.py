@@ -13,7 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from . import dates
+from .gazetteer import FOREIGN_MINISTER, HEADS, VICE_FOREIGN_MINISTER, Gazetteer, Hit
 from .places import CITIES, COUNTRIES, NATIONALITIES
+from .profiles import publisher
 
 
 class UnreadableReadout(ValueError):
@@ -28,6 +31,8 @@ class ParsedParticipant:
     role: str = "mentioned"  # principal, attendee, mentioned
     surname: str = ""
     variants: list[str] = field(default_factory=list)
+    holder: str = ""  # the gazetteer's slug for them, when the gazetteer knows who they are
+    hit: Hit | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -65,6 +70,8 @@ class ParsedReadout:
     topics: list[str]
     content_hash: str
     problems: list[str] = field(default_factory=list)
+    date_source: str = ""  # how meeting_date was found (meetings.models.DateSource), "" if unknown
+    date_evidence: dates.DateEvidence = field(default_factory=dates.DateEvidence)
 
     @property
     def principals(self) -> list[ParsedParticipant]:
@@ -75,6 +82,7 @@ class ParsedReadout:
             "file": file_name,
             "issuer": self.issuer,
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "date_source": self.date_source or None,
             "published_date": self.published_date.isoformat() if self.published_date else None,
             "level": self.level,
             "format": self.format,
@@ -86,7 +94,13 @@ class ParsedReadout:
             "language": self.language,
             "translation_note": self.translation_note or None,
             "participants": [
-                {"name": p.name, "title": p.title or None, "country": p.country or None, "role": p.role}
+                {
+                    "name": p.name,
+                    "title": p.title or None,
+                    "country": p.country or None,
+                    "role": p.role,
+                    "person": p.holder or None,
+                }
                 for p in self.participants
             ],
             "statements": [
@@ -102,6 +116,7 @@ class ParsedReadout:
             ],
             "topics": self.topics,
             "problems": self.problems,
+            "refused": None,
         }
 
 
@@ -240,7 +255,7 @@ TRANSLATION_NOTE = re.compile(
 BYLINE = re.compile(r"^(?:The\s+below\s+is\s+attributable\s+to\b.*|.*\bSpokesperson\s+[A-Z]\w+\s+[A-Z]\w+:?)$")
 
 MEETING_VERB = re.compile(
-    r"\b(?:(?:held|holds|hold|had|has)\b[^.]{0,160}?\b(?:meeting|talks?|summit|conversation|call|dialogue)s?\b"
+    r"\b(?:(?:held|holds|hold|had|has)\b(?:[^.]|(?<=[A-Z])\.){0,160}?\b(?:meeting|talks?|summit|conversation|call|dialogue)s?\b"
     r"|met\b|meets\b|talked\b|spoke\b|(?:had|held)\s+talks\b)",
     re.I,
 )
@@ -252,7 +267,7 @@ TITLE_WORDS = r"(?:Minister|Ministers|President|Permanent|Director|Director-Gene
 NAME_TOKEN = rf"(?:(?!{TITLE_WORDS}\b)(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|[A-Z]{{2,}}(?:-[A-Z]+)?|[A-Z]\.))"
 NAME = rf"(?P<name>[A-Z][a-z]+,\s+[A-Z][a-z]+-[a-z]+|{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}})"
 HONORIFIC = (
-    r"(?:(?:H\.\s?E\.?|His\s+Excellency|Her\s+Excellency|The\s+Honou?rable|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)\s+)+"
+    r"(?:(?:H\.\s?E\.?|His\s+Excellency|Her\s+Excellency|The\s+Honou?rable|Hon\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)\s+)+"
 )
 
 TITLES = [
@@ -443,7 +458,6 @@ def _clean_name(raw: str) -> str:
         tokens.pop()
     while tokens and tokens[0].lower().strip(".") in NOT_NAME_WORDS:
         tokens.pop(0)
-    tokens = [t for t in tokens if not re.fullmatch(r"[A-Z]\.", t)]  # middle initials
     return " ".join(tokens)
 
 
@@ -474,10 +488,12 @@ class Mention:
     name: str
     title: str
     country: str
+    hit: Hit | None = None  # the gazetteer's reading of the name
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Every person named in full in the text, with the title and country given beside them."""
+def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every person named in full in the text, with the title and country given beside them,
+    and every office holder the gazetteer knows, named in full or by title and family name."""
     found: list[Mention] = []
     for m in TITLE_FIRST.finditer(text):
         name = _clean_name(m.group("name"))
@@ -514,6 +530,15 @@ def find_mentions(text: str) -> list[Mention]:
             found.append(
                 Mention(m.start("name"), m.end("name"), name, "", NATIONALITIES[re.sub(r"\s+", " ", m.group("nation"))])
             )
+    for hit in gazetteer.find(text) if gazetteer else []:
+        overlapping = [m for m in found if m.start < hit.end and hit.start < m.end]
+        for m in overlapping:
+            m.hit = hit
+            if hit.full and hit.end > m.end and hit.start <= m.start + len(m.name):
+                m.name = _clean_name(text[max(hit.start, m.end - len(m.name)) : hit.end])
+                m.end = hit.end
+        if not overlapping:
+            found.append(Mention(hit.start, hit.end, _clean_name(hit.text), hit.title, "", hit))
     # Keep one mention per place in the text: the longest, and the one with a title.
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     merged: list[Mention] = []
@@ -522,6 +547,7 @@ def find_mentions(text: str) -> list[Mention]:
             prev = merged[-1]
             prev.title = prev.title or mention.title
             prev.country = prev.country or mention.country
+            prev.hit = prev.hit or mention.hit
             continue
         if merged and mention.start < merged[-1].end:
             continue
@@ -557,20 +583,16 @@ PAIR = re.compile(rf"\b({COUNTRY_ALT})(?:\s*-\s*(?:{COUNTRY_ALT}))+\b")
 
 
 def detect_issuer(text: str, header: str) -> str:
-    """The government that published the readout: which country it names first in pairs."""
+    """The government that published the readout: its site's conventions (profiles), else which
+    country the page names first in pairs ("Japan-ROK"), for each government names itself first."""
+    found = publisher(text, "en")
+    if found:
+        return found
     scores: dict[str, float] = {}
 
     def add(code: str, weight: float) -> None:
         scores[code] = scores.get(code, 0) + weight
 
-    if re.search(r"바로가기|CHEONG WA DAE|Cheong Wa Dae spokesman|\bpa\.go\.kr", text):
-        add("KOR", 5)
-    if re.search(r"Prime Minister in Action|Cabinet Public Relations Office|Provisional [Tt]ranslation", text):
-        add("JPN", 3)
-    if re.search(r"Office of the Spokesperson|Secretary of State [A-Z]|Department of State", text):
-        add("USA", 4)
-    if re.search(r"China News|Chinese Embassy|\bWang Yi (?:said|met|expressed)", text):
-        add("CHN", 3)
     for m in PAIR.finditer(text):
         code = COUNTRIES[re.sub(r"\s+", " ", m.group(1))]
         if code != "PRK":  # "North Korea-Japan talks" are talked about, not published by
@@ -625,8 +647,15 @@ JOINT = re.compile(
 )
 
 
-def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) -> ParsedReadout:
-    """Parse a readout's text. Raise UnreadableReadout when it cannot be imported at all."""
+def parse_readout(
+    text: str,
+    *,
+    vocabulary: dict[str, list[str]] | None = None,
+    gazetteer: Gazetteer | None = None,
+    today: date | None = None,
+) -> ParsedReadout:
+    """Parse a readout's text (English, Japanese or Korean). Raise UnreadableReadout when it
+    cannot be imported at all. `today` bounds the terms of office still running."""
     if not text or not text.strip():
         raise UnreadableReadout("the file is empty")
     if "\x00" in text:
@@ -634,10 +663,31 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
     original = text
     text = unicodedata.normalize("NFC", text).translate(SMART).replace("''", "'")
     language = detect_language(text)
-    if language != "en":
+    today = today or date.today()
+    if language in ("ja", "ko"):
+        from .cjk import parse_cjk
+
+        parsed = parse_cjk(text, language, gazetteer=gazetteer, today=today)
+    elif language == "en":
+        parsed = _parse_english(text, gazetteer=gazetteer, today=today)
+    else:
         raise UnreadableReadout(
-            f"the readout is written in {LANGUAGE_NAMES.get(language, language)}; the importer reads English readouts only"
+            f"the readout is written in {LANGUAGE_NAMES.get(language, language)}; "
+            "the importer reads English, Japanese and Korean readouts"
         )
+    parsed.content_hash = hashlib.sha256(original.encode("utf-8")).hexdigest()
+    if vocabulary:
+        compiled = compile_vocabulary(vocabulary)
+        for s in parsed.statements:
+            s.topics = tag_topics(s.text, compiled)
+            for t in s.topics:
+                if t not in parsed.topics:
+                    parsed.topics.append(t)
+    return parsed
+
+
+def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> ParsedReadout:
+    language = "en"
     lines = _lines(text)
     lead_index = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text)),
@@ -700,13 +750,16 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
 
     # Participants.
     issuer = detect_issuer(text, header_text)
-    participants = _participants(lead_text, lead_sentence, body_lines, issuer)
-    principals = [p for p in participants if p.role == "principal"]
+    participants = _participants(lead_text, lead_sentence, body_lines, issuer, gazetteer)
 
     # When and how.
-    meeting_date = _meeting_date(lead_text, published, problems)
-    level = _level(principals, title + " " + lead_text)
-    fmt = _format(title + " " + lead_text)
+    evidence = _date_evidence(lead_text)
+    meeting_date, date_source = resolve_people(
+        participants, evidence, published, issuer, title + " " + lead_sentence, gazetteer, today=today
+    )
+    principals = [p for p in participants if p.role == "principal"]
+    level = level_of(principals, gazetteer, meeting_date) or _level(principals, title + " " + lead_text)
+    fmt = _format(title + " " + lead_text, issuer)
     city, country = ("", "") if fmt != "in-person" else _place(header_text, lead_text)
     occasion = _occasion(lead_text)
     start, duration = _time_and_duration(lead_text)
@@ -718,17 +771,10 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
     statements = _statements(body_lines)
     _assign_speakers(statements, participants)
     topics: list[str] = []
-    if vocabulary:
-        compiled = compile_vocabulary(vocabulary)
-        for s in statements:
-            s.topics = tag_topics(s.text, compiled)
-            for t in s.topics:
-                if t not in topics:
-                    topics.append(t)
     if not principals:
         problems.append("no principals found")
     if meeting_date is None:
-        problems.append("no meeting date: the text gives no year for the meeting")
+        problems.append("no meeting date: nothing in the readout or the gazetteer settles the year")
     for s in statements:
         if not s.speakers and not s.joint and s.number:
             problems.append(f"statement {s.number or s.position} has no speaker")
@@ -751,8 +797,10 @@ def parse_readout(text: str, *, vocabulary: dict[str, list[str]] | None = None) 
         participants=participants,
         statements=statements,
         topics=topics,
-        content_hash=hashlib.sha256(original.encode("utf-8")).hexdigest(),
+        content_hash="",
         problems=problems,
+        date_source=date_source,
+        date_evidence=evidence,
     )
 
 
@@ -775,17 +823,23 @@ def _lead_sentence(lead_text: str) -> str:
     return lead_text
 
 
-def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], issuer: str) -> list[ParsedParticipant]:
+def _participants(
+    lead_text: str, lead_sentence: str, body_lines: list[Line], issuer: str, gazetteer: Gazetteer | None = None
+) -> list[ParsedParticipant]:
     full_text = "\n".join(line.text for line in body_lines)
     people: dict[str, ParsedParticipant] = {}
 
+    def mentions_in(text: str) -> list[Mention]:
+        return find_mentions(text, gazetteer)
+
     def add(mention: Mention, role: str, country: str = "") -> ParsedParticipant:
-        key = name_key(mention.name)
+        hit = mention.hit
+        key = _mention_key(mention)
         person = people.get(key)
         rank = {"principal": 0, "attendee": 1, "mentioned": 2}
         if person is None:
             person = ParsedParticipant(
-                name=mention.name, title=mention.title, country=country or mention.country, role=role
+                name=mention.name, title=mention.title, country=country or mention.country, role=role, hit=hit
             )
             people[key] = person
         else:
@@ -793,7 +847,13 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
                 person.role = role
             person.title = person.title or mention.title
             person.country = person.country or country or mention.country
-            if mention.name not in person.variants and mention.name != person.name:
+            person.hit = person.hit or hit
+            if hit and hit.full and person.hit and not person.hit.full:
+                person.hit = hit
+            if len(mention.name.split()) > len(person.name.split()):
+                person.variants.append(person.name)
+                person.name = mention.name
+            elif mention.name not in person.variants and mention.name != person.name:
                 person.variants.append(mention.name)
         return person
 
@@ -801,8 +861,8 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
     verb = MEETING_VERB.search(lead_sentence)
     subject, obj = lead_sentence[: verb.start()], lead_sentence[verb.start() :]
     with_at = re.search(r"\b(?:with|to)\b", obj)
-    subject_mentions = find_mentions(subject)
-    object_mentions = find_mentions(obj[with_at.start() :]) if with_at else []
+    subject_mentions = mentions_in(subject)
+    object_mentions = mentions_in(obj[with_at.start() :]) if with_at else []
     principals: list[Mention] = []
     if subject_mentions:
         last = subject_mentions[-1]
@@ -813,9 +873,12 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
         principals.append(last)
     if object_mentions and len(principals) < 2:
         principals.append(object_mentions[0])
-    if len(principals) < 2:
-        # "The President and Japanese Prime Minister X held a summit": the unnamed host is left out.
-        pass
+        # A trilateral: "with the Honorable X, President of ..., and H.E. Mr. Y, President of ...".
+        for before, mention in zip(object_mentions, object_mentions[1:]):
+            between = obj[with_at.start() :][before.end : mention.start]
+            if not TRILATERAL_JOIN.fullmatch(between):
+                break
+            principals.append(mention)
     # A principal's country: named beside them, else the issuer for the first (the host side)
     # and the other country of the pair for the second.
     pair_countries = _pair_countries(lead_text + " " + full_text, issuer)
@@ -836,7 +899,7 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
         chunk = block.group(0)
         if not re.search(r"attend|participant|side\s+included|included|accompan", chunk, re.I):
             continue
-        mentions = find_mentions(chunk)
+        mentions = mentions_in(chunk) + _titled_surnames(chunk, mentions_in(chunk))
         markers = [
             (m.start(), NATIONALITIES.get(m.group(1)) or COUNTRIES.get(m.group(1), ""))
             for m in re.finditer(rf"\b({NATION_ALT}|{COUNTRY_ALT})\s+side\b", chunk)
@@ -850,7 +913,7 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
                 else:
                     after = [c for pos, c in markers if pos > mention.start]
                     side = after[0] if after else ""
-            if name_key(mention.name) in people and people[name_key(mention.name)].role == "principal":
+            if _mention_key(mention) in people and people[_mention_key(mention)].role == "principal":
                 continue
             add(
                 mention,
@@ -859,7 +922,7 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
             )
 
     # Everyone else named in full is mentioned.
-    for mention in find_mentions(full_text):
+    for mention in mentions_in(full_text):
         add(mention, "mentioned", mention.country)
 
     for person in people.values():
@@ -879,6 +942,40 @@ def _participants(lead_text: str, lead_sentence: str, body_lines: list[Line], is
     return list(people.values())
 
 
+def _mention_key(mention: Mention) -> str:
+    hit = mention.hit
+    return f"holder:{hit.candidates[0].slug}" if hit and len(hit.candidates) == 1 else name_key(mention.name)
+
+
+# Between two people the lead's "with" names together: their titles and an "and".
+TRILATERAL_JOIN = re.compile(r"(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?", re.S)
+ATTENDEE_TITLE = re.compile(
+    r"\b(?:Minister|Secretary|Ambassador|Advis[eo]r|Representative|Director|Counsel+or|Chief|Deputy|Envoy|Consul)\b"
+)
+NOT_SURNAME = set(NOT_NAME_WORDS) | {
+    w.lower() for phrase in [*TITLES, *COUNTRIES, *NATIONALITIES] for w in phrase.replace(".", " ").split()
+} | {"economy", "trade", "industry", "finance", "defense", "defence", "cabinet", "staff", "affairs", "side", "etc"}
+
+
+def _titled_surnames(chunk: str, known: list[Mention]) -> list[Mention]:
+    """People a list of attendees names by title and family name, as Japan's Prime Minister's
+    Office writes them: "Minister for Foreign Affairs Maehara, ... Ambassador Fujisaki etc." """
+    found = []
+    for item in re.finditer(r"[^,;()]+", chunk):
+        words = list(re.finditer(r"[A-Z][a-z]+(?:-[A-Za-z]+)?", item.group(0)))
+        if not words or not ATTENDEE_TITLE.search(item.group(0)):
+            continue
+        last = words[-1]
+        tail = item.group(0)[last.end() :]
+        start = item.start() + last.start()
+        if not re.fullmatch(r"\s*(?:etc\.?)?(?:\s*(?:from|of)\s+the\s+.*)?\s*", tail) or last.group(0).lower() in NOT_SURNAME:
+            continue
+        if any(m.start <= start < m.end for m in known):
+            continue
+        found.append(Mention(start, start + len(last.group(0)), last.group(0), "", ""))
+    return found
+
+
 def _pair_countries(text: str, issuer: str) -> list[str]:
     counts: dict[str, int] = {}
     for m in PAIR.finditer(text):
@@ -892,23 +989,155 @@ def _pair_countries(text: str, issuer: str) -> list[str]:
     return [c for c, _ in sorted(counts.items(), key=lambda kv: (kv[0] == "PRK", -kv[1]))]
 
 
-def _meeting_date(lead_text: str, published: date | None, problems: list[str]) -> date | None:
-    for m in MONTH_DAY.finditer(lead_text):
-        month, day = _month_number(m.group("month")), int(m.group("day"))
-        if m.group("year"):
-            return _make_date(m.group("year"), month, day)
-        if published is None:
-            return None
-        year = published.year
-        if (month, day) > (published.month, published.day):
-            year -= 1  # a January page about a December meeting
-        return _make_date(year, month, day)
-    for m in ISO_DATE.finditer(lead_text):
-        return _make_date(m.group("year"), m.group("month"), m.group("day"))
-    if published and not re.search(r"\b(?:yesterday|last\s+(?:week|month)|earlier\s+this)\b", lead_text, re.I):
-        problems.append("meeting date taken from the page's date: the lead gives none of its own")
-        return published
+def _date_evidence(lead_text: str) -> dates.DateEvidence:
+    """What an English lead says of the date: "On Thursday, May 26", "21 April", "today"."""
+    for pattern in (MONTH_DAY, DAY_MONTH):
+        m = pattern.search(lead_text)
+        if m:
+            year = int(m.group("year")) if m.group("year") else None
+            return dates.DateEvidence(
+                year, _month_number(m.group("month")), int(m.group("day")), dates.english_weekday(lead_text[: m.end()])
+            )
+    m = ISO_DATE.search(lead_text)
+    if m:
+        return dates.DateEvidence(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+    return dates.DateEvidence(
+        today=bool(dates.TODAY.search(lead_text)), earlier=bool(dates.EARLIER.search(lead_text))
+    )
+
+
+def resolve_people(
+    participants: list[ParsedParticipant],
+    evidence: dates.DateEvidence,
+    published: date | None,
+    issuer: str,
+    lead: str,
+    gazetteer: Gazetteer | None,
+    *,
+    today: date,
+) -> tuple[date | None, str]:
+    """Settle the meeting's date and say who the participants are, each needing the other: the
+    principals named in full say which years fit; the date says who "Minister Kono" or "the
+    President" was. Return the date and how it was found."""
+    principals = [p for p in participants if p.role == "principal"]
+    known = [p.hit.candidates[0] for p in principals if p.hit and len(p.hit.candidates) == 1]
+    meeting_date, source = dates.settle(evidence, published, known, gazetteer, today=today)
+    if gazetteer:
+        for p in participants:
+            holder = p.hit.holder(meeting_date) if p.hit else None
+            if holder is None:
+                continue
+            p.holder = holder.slug
+            p.country = p.country or holder.country
+            if not p.hit.full and p.role == "principal":
+                # A principal named by title and family name is named in full from the gazetteer.
+                if p.name not in p.variants:
+                    p.variants.append(p.name)
+                p.name = holder.name
+            office = holder.office_on(meeting_date, prefer=p.title or p.hit.title)
+            if office and (not p.title or p.title in GENERIC_TITLE_WORDS):
+                p.title = office.title
+        _merge_same_holder(participants)
+        principals = [p for p in participants if p.role == "principal"]
+        if meeting_date and len(principals) == 1:
+            # "The President and Japanese Prime Minister Hatoyama held a summit": a government's
+            # readout may leave its own leader unnamed; they held the office of the level named.
+            host = _unnamed_host(principals[0], issuer, lead, gazetteer, meeting_date)
+            if host:
+                office = host.office_on(meeting_date)
+                participants.insert(
+                    0,
+                    ParsedParticipant(
+                        name=host.name,
+                        title=office.title if office else "",
+                        country=host.country,
+                        role="principal",
+                        surname=next(iter(host.family_names.get("en", [])), ""),
+                        holder=host.slug,
+                    ),
+                )
+        if meeting_date is None and source == "":
+            known = [gazetteer.by_slug[p.holder] for p in participants if p.role == "principal" and p.holder]
+            meeting_date, source = dates.settle(evidence, published, known, gazetteer, today=today)
+    return meeting_date, source
+
+
+GENERIC_TITLE_WORDS = {"", "Minister", "President", "Secretary", "Mr.", "Ms.", "Mrs.", "Dr.", "H.E."}
+
+
+def _merge_same_holder(participants: list[ParsedParticipant]) -> None:
+    """One person however often named: "Minister Kono" and "Taro Kono" once resolved."""
+    rank = {"principal": 0, "attendee": 1, "mentioned": 2}
+    first: dict[str, ParsedParticipant] = {}
+    for p in list(participants):
+        if not p.holder:
+            continue
+        kept = first.get(p.holder)
+        if kept is None:
+            first[p.holder] = p
+            continue
+        if rank[p.role] < rank[kept.role]:
+            kept.role = p.role
+        if len(p.name.split()) > len(kept.name.split()):
+            kept.variants.append(kept.name)
+            kept.name = p.name
+        elif p.name != kept.name and p.name not in kept.variants:
+            kept.variants.append(p.name)
+        kept.title = kept.title or p.title
+        kept.country = kept.country or p.country
+        participants.remove(p)
+
+
+LEVEL_RANKS = [
+    (re.compile(r"summit|leaders|首脳|정상", re.I), "heads"),
+    (re.compile(r"foreign minist|外相|外務大臣会談|외교장관|외무장관", re.I), FOREIGN_MINISTER),
+]
+
+
+def _unnamed_host(other: ParsedParticipant, issuer: str, lead: str, gazetteer: Gazetteer, on: date):
+    if not issuer or other.country == issuer:
+        return None
+    for pattern, rank in LEVEL_RANKS:
+        if pattern.search(lead):
+            ranks = HEADS if rank == "heads" else {rank}
+            found = [
+                h
+                for h in gazetteer.holders
+                if any(t.office.country == issuer and t.office.rank in ranks for t in h.terms_on(on))
+            ]
+            # A president is head of state and of government: the highest office first.
+            found.sort(key=lambda h: min(0 if t.office.rank == "head-of-state" else 1 for t in h.terms_on(on)))
+            heads = [h for h in found if h.terms_on(on)]
+            if heads:
+                return heads[0]
     return None
+
+
+def level_of(principals: list[ParsedParticipant], gazetteer: Gazetteer | None, on: date | None) -> str:
+    """The level the principals' offices give: two heads, a summit; two foreign ministers,
+    foreign ministers; two deputies, vice ministers; any other mix, other. "" when the
+    gazetteer does not know every principal's office on the date."""
+    if not gazetteer or len(principals) < 2:
+        return ""
+    ranks = []
+    for p in principals:
+        holder = gazetteer.by_slug.get(p.holder)
+        if holder is None:
+            return ""
+        held = {t.office.rank for t in (holder.terms_on(on) if on else holder.terms)}
+        if not held:
+            return ""
+        ranks.append(held)
+    for level, wanted in (
+        ("summit", HEADS),
+        ("foreign-ministers", {FOREIGN_MINISTER}),
+        ("vice-ministers", {VICE_FOREIGN_MINISTER}),
+    ):
+        if all(held & wanted for held in ranks):
+            return level
+    if on is None:
+        return ""
+    return "other"
 
 
 def _level(principals: list[ParsedParticipant], text: str) -> str:
@@ -933,7 +1162,7 @@ def _level(principals: list[ParsedParticipant], text: str) -> str:
     return "other"
 
 
-def _format(text: str) -> str:
+def _format(text: str, issuer: str = "") -> str:
     if re.search(
         r"\b(?:video\s*conference|videoconference|video\s+(?:call|meeting|talks?)|online\s+(?:meeting|talks?)|virtual(?:ly)?\s+(?:meeting|summit|talks?))\b",
         text,
@@ -941,6 +1170,9 @@ def _format(text: str) -> str:
     ):
         return "video"
     if re.search(r"\b(?:telephone|phone|by\s+phone|over\s+the\s+phone|phone\s+call)\b", text, re.I):
+        return "telephone"
+    if issuer == "USA" and re.search(r"\bspoke\s+(?:today\s+|yesterday\s+)?with\b", text):
+        # The White House and the State Department write "spoke with" of calls, "met" of meetings.
         return "telephone"
     return "in-person"
 

@@ -129,6 +129,7 @@ CITIES = {
     "Busan": "KOR",
     "Pusan": "KOR",
     "Jeju": "KOR",
+    "Seogwipo": "KOR",
     "Incheon": "KOR",
     "Gyeongju": "KOR",
     "Daegu": "KOR",
@@ -263,4 +264,33 @@ CITIES = {
     "Johannesburg": "ZAF",
     "Nairobi": "KEN",
     "Addis Ababa": "ETH",
+}
+
+
+# Cities as Japanese and Korean readouts write them, with the spelling the archive shows (a key
+# of CITIES, which gives the country).
+CITIES_CJK = {
+    "東京": "Tokyo", "도쿄": "Tokyo", "동경": "Tokyo",
+    "京都": "Kyoto", "교토": "Kyoto",
+    "大阪": "Osaka", "오사카": "Osaka",
+    "広島": "Hiroshima", "히로시마": "Hiroshima",
+    "長崎": "Nagasaki", "名古屋": "Nagoya", "福岡": "Fukuoka", "후쿠오카": "Fukuoka",
+    "札幌": "Sapporo", "神戸": "Kobe", "横浜": "Yokohama", "요코하마": "Yokohama", "奈良": "Nara",
+    "箱根": "Hakone", "鹿児島": "Kagoshima", "仙台": "Sendai", "那覇": "Naha",
+    "指宿": "Ibusuki", "이부스키": "Ibusuki", "別府": "Beppu", "下関": "Shimonoseki",
+    "ソウル": "Seoul", "서울": "Seoul", "釜山": "Busan", "부산": "Busan",
+    "済州": "Jeju", "제주": "Jeju", "西帰浦": "Seogwipo", "서귀포": "Seogwipo",
+    "仁川": "Incheon", "인천": "Incheon", "慶州": "Gyeongju", "경주": "Gyeongju",
+    "北京": "Beijing", "베이징": "Beijing", "북경": "Beijing", "上海": "Shanghai", "상하이": "Shanghai",
+    "ニューヨーク": "New York", "뉴욕": "New York", "ワシントン": "Washington", "워싱턴": "Washington",
+    "マニラ": "Manila", "마닐라": "Manila", "ハノイ": "Hanoi", "하노이": "Hanoi",
+    "ウラジオストク": "Vladivostok", "블라디보스토크": "Vladivostok", "モスクワ": "Moscow", "모스크바": "Moscow",
+    "ジャカルタ": "Jakarta", "자카르타": "Jakarta", "バンコク": "Bangkok", "방콕": "Bangkok",
+    "ビエンチャン": "Vientiane", "비엔티안": "Vientiane", "プノンペン": "Phnom Penh", "프놈펜": "Phnom Penh",
+    "シンガポール": "Singapore", "싱가포르": "Singapore", "クアラルンプール": "Kuala Lumpur", "쿠알라룸푸르": "Kuala Lumpur",
+    "ロンドン": "London", "런던": "London", "パリ": "Paris", "파리": "Paris", "ベルリン": "Berlin", "베를린": "Berlin",
+    "ハンブルク": "Hamburg", "함부르크": "Hamburg", "ジュネーブ": "Geneva", "제네바": "Geneva",
+    "ブリュッセル": "Brussels", "브뤼셀": "Brussels", "ローマ": "Rome", "로마": "Rome",
+    "ニューデリー": "New Delhi", "뉴델리": "New Delhi", "シドニー": "Sydney", "시드니": "Sydney",
+    "キャンベラ": "Canberra", "캔버라": "Canberra", "ミュンヘン": "Munich", "뮌헨": "Munich",
 }

@@ -24,12 +24,15 @@ from meetings.importing import (
     ImportRefused,
     NewReadout,
     check_importable,
+    gazetteer_data,
+    infer_dates,
     topic_vocabulary,
     write_new_readouts,
     write_readout,
 )
 from meetings.models import Readout
 from meetings.readouts import ParsedReadout, UnreadableReadout, parse_readout
+from meetings.readouts.gazetteer import Gazetteer
 
 MAX_BYTES = 5 * 1024 * 1024
 BATCH = 500
@@ -62,19 +65,24 @@ def load(path: Path) -> Loaded:
 
 
 _vocabulary: dict | None = None
+_gazetteer: Gazetteer | None = None
 
 
-def _init_worker(vocabulary: dict) -> None:
-    global _vocabulary
+def _init_worker(vocabulary: dict, gazetteer: dict) -> None:
+    global _vocabulary, _gazetteer
     _vocabulary = vocabulary
+    _gazetteer = Gazetteer(gazetteer)
 
 
 def parse(text: str) -> ParsedReadout | str:
     """The parse of a text, or the reason it cannot be parsed (picklable either way)."""
     try:
-        return parse_readout(text, vocabulary=_vocabulary)
+        parsed = parse_readout(text, vocabulary=_vocabulary, gazetteer=_gazetteer)
     except UnreadableReadout as exc:
         return str(exc)
+    for p in parsed.participants:
+        p.hit = None  # the gazetteer's match has done its work; it need not cross processes
+    return parsed
 
 
 class Command(BaseCommand):
@@ -101,12 +109,12 @@ class Command(BaseCommand):
         self.counts = Counter()
         self.progress = sys.stderr.isatty() and len(files) >= 20 and not self.json
         vocabulary = topic_vocabulary()
-        global _vocabulary
-        _vocabulary = vocabulary
+        people = gazetteer_data()
+        _init_worker(vocabulary, people)
         workers = min(os.cpu_count() or 1, 4)
         pool = None
         if len(files) >= PARALLEL_FROM and workers > 1:
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(vocabulary,))
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(vocabulary, people))
         try:
             # A pipeline: the next batch is parsed by the workers while this one is written.
             pending = None
@@ -144,6 +152,8 @@ class Command(BaseCommand):
     def fail(self, path: Path, reason: str) -> None:
         self.counts["failed"] += 1
         self.report.write(self.style.ERROR(f"{path.name}: {reason}"))
+        if self.json:
+            self.stdout.write(json.dumps({"file": path.name, "refused": reason}, ensure_ascii=False))
 
     def show_progress(self, start: int, total: int) -> None:
         if self.progress:
@@ -184,17 +194,19 @@ class Command(BaseCommand):
         """Report the batch's parse failures and write what it holds."""
         new: list[NewReadout] = []
         changed: list[NewReadout] = []
+        results = list(results)
+        infer_dates([r for r in results if not isinstance(r, str)])
         for item, result in zip(todo, results, strict=True):
             if isinstance(result, str):
                 self.fail(item.path, result)
                 continue
-            if self.json:
-                self.stdout.write(json.dumps(result.as_json(item.path.name), ensure_ascii=False))
             try:
                 check_importable(result)
             except ImportRefused as exc:
                 self.fail(item.path, str(exc))
                 continue
+            if self.json:
+                self.stdout.write(json.dumps(result.as_json(item.path.name), ensure_ascii=False))
             if self.dry_run:
                 self.counts["parsed"] += 1
             elif known.get(item.path.name) == item.digest:

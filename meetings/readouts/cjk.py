@@ -1,0 +1,233 @@
+"""Japanese and Korean readouts: the conventions both governments' pages share.
+
+A page gives its title and date on lines of their own (平成29年9月7日, 2008년 4월 21일), then a
+lead paragraph that says who met whom ("…河野外務大臣は，康京和（カン・ギョンファ）韓国外交部長官と
+の間で日韓外相会談を行ったところ，概要以下のとおり", "강경화 외교장관은 8. 7.(월) 고노 타로 일본
+외무대신과 회담을 갖고"), then numbered paragraphs ((1), (ア), 가., ○, ㅇ). People are recognised
+through the gazetteer, which gives their names as the archive spells them; a Korean or Chinese
+name written in 漢字 with its reading in katakana ("李京秀（イ・ギョンス）") is recorded as written.
+"""
+
+import gettext
+import re
+from datetime import date
+from functools import lru_cache
+
+from . import dates
+from .gazetteer import Gazetteer
+from .parse import (
+    UnreadableReadout,
+    ParsedParticipant,
+    ParsedReadout,
+    ParsedStatement,
+    level_of,
+    resolve_people,
+)
+from .places import CITIES, CITIES_CJK
+
+# What a lead says of a meeting, by language.
+LEAD = {
+    "ja": re.compile(
+        r"会談を(?:行|実施|開催)|会談が(?:行われ|開かれ|実施され)|会談に臨|電話会談を|と会談|会談した|"
+        r"テレビ会議(?:方式)?(?:で|による)|懇談を行|会見を行"
+    ),
+    "ko": re.compile(
+        r"회담을\s*(?:갖|가졌|가지|개최|했|하)|회담했|회담이\s*열렸|회담을\s*열|"
+        r"통화를\s*(?:갖|가졌|가지|하|했)|통화했|전화\s*통화|면담을\s*(?:갖|가졌|했)|회동을\s*(?:갖|가졌|했)"
+    ),
+}
+ATTENDEES = re.compile(r"[(（]\s*同席者|同席者\s*[:：]|배석|참석자")
+JOINT = re.compile(r"両(?:外相|首脳|大臣|者|国首脳)|双方|양\s*(?:장관|정상|측)|양측|양국\s*정상|양국은")
+FORMATS = [
+    ("video", re.compile(r"テレビ会議|ビデオ会議|オンライン(?:会議|会談|形式)|화상")),
+    ("telephone", re.compile(r"電話|전화|통화")),
+]
+LEVELS = [
+    ("summit", re.compile(r"首脳|サミット|정상")),
+    ("foreign-ministers", re.compile(r"外相|外務大臣会談|외교장관|외무장관|외교부장관")),
+    ("vice-ministers", re.compile(r"次官(?:級)?(?:会談|協議)|차관\s*(?:회담|협의)")),
+]
+# Words after a place that say the meeting was there: "ソウルを訪問中", "指宿市において", "필리핀을 방문 중".
+PLACE_MARK = re.compile(
+    r"^(?:[)）])?\s*(?:市|県|州|島)?\s*(?:を|に|で|において|における|の)?\s*(?:訪問中|出張中|において|で開催|に到着|滞在中|のホテル|)"
+    r"|^(?:을|를|에서|에)?\s*(?:방문\s*중|방문중|방문한|방문해|방문하|에서|개최)"
+)
+NUMBER = re.compile(
+    r"^(?P<marker>(?:\d{1,2}[.．、]?(?!\d)\s*|[(（](?:\d{1,2}|[ア-ンｱ-ﾝ]|[ㄱ-ㅎ]|[가-힣])[)）]\s*|[가-하]\.\s*|"
+    r"[○〇●・•\-－ㅇ※□■◦◯]\s*)+)(?P<rest>.*)$"
+)
+KANJI_WITH_READING = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})\s*[(（](?P<reading>[\u30a1-\u30fa・ー]+)[)）]")
+
+
+@lru_cache(maxsize=2)
+def country_names(language: str) -> dict[str, str]:
+    """Country names as this language writes them (pycountry's translations of ISO 3166), with
+    the short forms readouts use: "ロシア" for ロシア連邦, "ブルネイ" for ブルネイ・ダルサラーム国."""
+    import pycountry
+
+    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        full = translation.gettext(country.name)
+        if full == country.name:
+            continue
+        forms = {full, *re.findall(r"[(（]([^)）]+)[)）]", full)}
+        short = re.split(r"\s*[(（・]", full)[0]
+        forms.add(short)
+        forms.add(re.sub(r"\s*(?:連邦|연방|共和国|공화국|王国|왕국|合衆国)$", "", short))
+        for form in forms:
+            if len(form) >= 2:
+                names.setdefault(form, country.alpha_3)
+    names.setdefault("韓国" if language == "ja" else "한국", "KOR")
+    names.setdefault("米国" if language == "ja" else "미국", "USA")
+    return names
+
+
+def page_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: date) -> ParsedReadout:
+    from .profiles import publisher
+
+    lines = page_lines(text)
+    lead_index = next((i for i, line in enumerate(lines) if len(line) >= 25 and LEAD[language].search(line)), None)
+    if lead_index is None:
+        raise UnreadableReadout("no sentence says who met whom; this does not look like a meeting readout")
+    header, lead, body = lines[:lead_index], lines[lead_index], lines[lead_index + 1 :]
+    published = next((d for line in header if len(line) <= 40 and (d := dates.page_date_cjk(line))), None)
+    title = next(
+        (line for line in header if LEVELS[0][1].search(line) or re.search(r"会談|회담|통화|방일|방한|訪日|訪韓", line)),
+        "",
+    )
+    title = re.sub(r"\d+$", "", title).strip()
+    issuer = publisher(text, language)
+
+    lead_text = NUMBER.sub(r"\g<rest>", lead)
+    sentence = ATTENDEES.split(lead_text)[0]
+    participants = _participants(sentence, lead_text, [*header, *body], gazetteer, issuer)
+    evidence = dates.cjk_evidence(lead_text, language)
+    meeting_date, date_source = resolve_people(
+        participants, evidence, published, issuer, title + " " + sentence, gazetteer, today=today
+    )
+    principals = [p for p in participants if p.role == "principal"]
+    about = title + " " + sentence
+    level = level_of(principals, gazetteer, meeting_date) or next(
+        (name for name, pattern in LEVELS if pattern.search(about)), "other"
+    )
+    fmt = next((name for name, pattern in FORMATS if pattern.search(about)), "in-person")
+    city, country = ("", "") if fmt != "in-person" else _place(sentence, language)
+    statements = _statements(body, principals, gazetteer)
+    problems = []
+    if not principals:
+        problems.append("no principals found")
+    if meeting_date is None:
+        problems.append("no meeting date: nothing in the readout or the gazetteer settles the year")
+    return ParsedReadout(
+        issuer=issuer,
+        title=title[:300],
+        meeting_date=meeting_date,
+        published_date=published,
+        level=level,
+        format=fmt,
+        city=city,
+        country=country,
+        occasion="",
+        start_time=None,
+        duration_minutes=None,
+        language=language,
+        translation_note="",
+        participants=participants,
+        statements=statements,
+        topics=[],
+        content_hash="",
+        problems=problems,
+        date_source=date_source,
+        date_evidence=evidence,
+    )
+
+
+def _participants(
+    sentence: str, lead: str, others: list[str], gazetteer: Gazetteer | None, issuer: str
+) -> list[ParsedParticipant]:
+    """The office holders the lead sentence names are the principals (those of the title and
+    header when it names fewer than two); the lead's attendees and everyone else are recorded too."""
+    people: dict[str, ParsedParticipant] = {}
+
+    def add(hit, role: str) -> None:
+        key = hit.candidates[0].slug if len(hit.candidates) == 1 else hit.text
+        person = people.get(key)
+        if person is None:
+            people[key] = ParsedParticipant(name=hit.text, title=hit.title, role=role, hit=hit)
+        elif {"principal": 0, "attendee": 1, "mentioned": 2}[role] < {"principal": 0, "attendee": 1, "mentioned": 2}[
+            person.role
+        ]:
+            person.role = role
+
+    if gazetteer:
+        for hit in gazetteer.find(sentence):
+            add(hit, "principal")
+        if sum(p.role == "principal" for p in people.values()) < 2:
+            for line in others[:12]:
+                if len(line) < 60:
+                    for hit in gazetteer.find(line):
+                        add(hit, "principal")
+                    if sum(p.role == "principal" for p in people.values()) >= 2:
+                        break
+        for hit in gazetteer.find(lead[len(sentence) :]):
+            add(hit, "attendee")
+        for line in others:
+            for hit in gazetteer.find(line):
+                add(hit, "mentioned")
+    out = list(people.values())
+    # Others named in 漢字 with their katakana reading, as Japan's readouts write Koreans and Chinese.
+    known = {v for p in out if p.hit for h in p.hit.candidates for names in h.names.values() for v in names}
+    for m in KANJI_WITH_READING.finditer(lead):
+        if m.group("name") not in known and m.group("name") not in {p.name for p in out}:
+            role = "attendee" if m.start() >= len(sentence) else "mentioned"
+            out.append(ParsedParticipant(name=m.group("name"), role=role, variants=[m.group("reading")]))
+    return out
+
+
+def _place(sentence: str, language: str) -> tuple[str, str]:
+    countries = country_names(language)
+    city_hit = country_hit = None
+    for name, english in sorted(CITIES_CJK.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(name), sentence):
+            if PLACE_MARK.match(sentence[m.end() :]) and (city_hit is None or m.start() < city_hit[0]):
+                city_hit = (m.start(), english)
+    if city_hit:
+        english = city_hit[1]
+        return english, CITIES.get(english, "")
+    for name, code in sorted(countries.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(name), sentence):
+            mark = PLACE_MARK.match(sentence[m.end() :])
+            if mark and mark.group(0).strip() and (country_hit is None or m.start() < country_hit[0]):
+                country_hit = (m.start(), code)
+    return ("", country_hit[1]) if country_hit else ("", "")
+
+
+def _statements(body: list[str], principals: list[ParsedParticipant], gazetteer: Gazetteer | None) -> list[ParsedStatement]:
+    statements: list[ParsedStatement] = []
+    heading = ""
+    for line in body:
+        m = NUMBER.match(line)
+        marker, rest = (m.group("marker").strip(), m.group("rest").strip()) if m else ("", line)
+        if not rest:
+            continue
+        if len(rest) <= 30 and not re.search(r"[。.．!?」』]$", rest):
+            heading = rest  # "1 日中関係全般", "(1) 일한 관계"
+            continue
+        statements.append(
+            ParsedStatement(position=len(statements) + 1, number=marker[:40], heading=heading[:300], text=rest)
+        )
+    for s in statements:
+        s.joint = bool(JOINT.search(s.text)) and len(principals) >= 2
+        for p in principals:
+            holder = gazetteer.by_slug.get(p.holder) if gazetteer and p.holder else None
+            if holder is None:
+                continue
+            names = [n for names in (*holder.names.values(), *holder.family_names.values()) for n in names]
+            if any(n and not n.isascii() and n in s.text for n in names) or (s.joint and p.name not in s.speakers):
+                s.speakers.append(p.name)
+    return statements
