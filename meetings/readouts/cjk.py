@@ -53,7 +53,7 @@ PLACE_MARK = re.compile(
     r"|^(?:을|를|에서|에)?\s*(?:방문\s*중|방문중|방문한|방문해|방문하|에서|개최)"
 )
 NUMBER = re.compile(
-    r"^(?P<marker>(?:\d{1,2}[.．、]?(?!\d)\s*|[(（](?:\d{1,2}|[ア-ンｱ-ﾝ]|[ㄱ-ㅎ]|[가-힣])[)）]\s*|[가-하]\.\s*|"
+    r"^(?P<marker>(?:\d{1,2}(?:[.．、]|\s)\s*|[(（](?:\d{1,2}|[ア-ンｱ-ﾝ]|[ㄱ-ㅎ]|[가-힣])[)）]\s*|[가-하]\.\s*|"
     r"[○〇●・•\-－ㅇ※□■◦◯]\s*)+)(?P<rest>.*)$"
 )
 KANJI_WITH_READING = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})\s*[(（](?P<reading>[\u30a1-\u30fa・ー]+)[)）]")
@@ -104,7 +104,11 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     issuer = publisher(text, language)
 
     lead_text = NUMBER.sub(r"\g<rest>", lead)
-    sentence = ATTENDEES.split(lead_text)[0]
+    # The sentence that says who met whom, without the list of those present.
+    sentence = next(
+        (s for s in re.split(r"(?<=[。.])\s*", lead_text) if LEAD[language].search(s)), lead_text
+    )
+    sentence = ATTENDEES.split(sentence)[0]
     participants = _participants(sentence, lead_text, [*header, *body], gazetteer, issuer)
     evidence = dates.cjk_evidence(lead_text, language)
     meeting_date, date_source = resolve_people(
@@ -194,7 +198,10 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
     city_hit = country_hit = None
     for name, english in sorted(CITIES_CJK.items(), key=lambda kv: -len(kv[0])):
         for m in re.finditer(re.escape(name), sentence):
-            if PLACE_MARK.match(sentence[m.end() :]) and (city_hit is None or m.start() < city_hit[0]):
+            after = sentence[m.end() :]
+            if re.match(r"[県道府省]", after):
+                continue  # a prefecture or province: the city named after it is the place
+            if PLACE_MARK.match(after) and (city_hit is None or m.start() < city_hit[0]):
                 city_hit = (m.start(), english)
     if city_hit:
         english = city_hit[1]

@@ -110,9 +110,13 @@ def settle(
         return (found, "text") if found else (None, "")
     if published and e.day:
         # The page's date gives the year (and the month, when the lead names a day only); a
-        # meeting is not after its readout, so a later month and day are of the year before.
+        # meeting is not after its readout (but for a day of time zones), so a later month and
+        # day are of the year before.
         month = e.month or published.month
         year = published.year
+        same_year = make_date(year, month, e.day) if e.month else None
+        if same_year and (same_year - published).days <= 1:
+            return same_year, "page-date"
         if (month, e.day) > (published.month, published.day):
             if e.month:
                 year -= 1

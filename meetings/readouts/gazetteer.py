@@ -45,6 +45,7 @@ GENERIC_TITLES = {
     "ko": ["대통령", "총리", "장관", "대신", "외상", "주석", "부장", "국무위원", "차관", "국무장관", "외무상", "실장"],
     "zh": ["主席", "总理", "首相", "外长", "部长", "国务委员", "总统", "国务卿", "大臣", "外相"],
 }
+COURTESY = {"mr", "ms", "mrs", "dr", "h.e", "the honorable"}
 SPACE = re.compile(r"[\s\u3000・·]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 NAME_GAP = re.compile(r"[\s.]*,?\s*|\.")
@@ -246,18 +247,19 @@ class Gazetteer:
             if pattern is None or (pattern is self._family_title_re and not CJK.search(text)):
                 continue
             for m in pattern.finditer(subject):
-                slugs = self._family.get(_key(m.group("name")), [])
-                if slugs:
-                    hits.append(
-                        Hit(
-                            m.start("name"),
-                            m.end("name"),
-                            m.group("name"),
-                            [self.by_slug[s] for s in slugs],
-                            title=m.group("title"),
-                            full=False,
-                        )
-                    )
+                name, title = m.group("name"), m.group("title")
+                if len(name) == 1 and m.start() and CJK.match(text[m.start() - 1]):
+                    continue  # one character inside a word: 韓 of 日韓外相会談, 한 of 일한정상회담
+                # The title must be one the person held ("문 대통령"), or a courtesy ("Mr. KWON"):
+                # "양 장관" is "both ministers", not Yang Jiechi, who was never a 장관.
+                candidates = [
+                    self.by_slug[s]
+                    for s in self._family.get(_key(name), [])
+                    if fold(title).rstrip(".") in COURTESY
+                    or any(_title_fits(title, t.office) for t in self.by_slug[s].terms)
+                ]
+                if candidates:
+                    hits.append(Hit(m.start("name"), m.end("name"), name, candidates, title=title, full=False))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         for hit in hits:

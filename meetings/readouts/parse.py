@@ -15,7 +15,7 @@ from datetime import date, time
 
 from . import dates
 from .gazetteer import FOREIGN_MINISTER, HEADS, VICE_FOREIGN_MINISTER, Gazetteer, Hit
-from .places import CITIES, COUNTRIES, NATIONALITIES
+from .places import CITIES, COUNTRIES, LANDMARKS, NATIONALITIES
 from .profiles import publisher
 
 
@@ -815,7 +815,7 @@ def _is_lead(text: str) -> bool:
 def _lead_sentence(lead_text: str) -> str:
     # Split into sentences without breaking at "Mr." "H.E." "a.m." and the like.
     protected = re.sub(
-        r"\b(Mr|Ms|Mrs|Dr|Prof|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text
+        r"\b(Mr|Ms|Mrs|Dr|Prof|Hon|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text
     )
     for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"])", protected):
         if MEETING_VERB.search(sentence.replace("§", ".")):
@@ -897,9 +897,11 @@ def _participants(
         r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)|[^.(]*\b(?:attended\s+by|attending)\b[^.]*", lead_text
     ):
         chunk = block.group(0)
-        if not re.search(r"attend|participant|side\s+included|included|accompan", chunk, re.I):
+        if not re.search(r"attend|participant|side\s+included|included|accompan|present|joined", chunk, re.I):
             continue
-        mentions = mentions_in(chunk) + _titled_surnames(chunk, mentions_in(chunk))
+        named = mentions_in(chunk)
+        named += _listed_names(chunk, named)
+        mentions = sorted(named + _titled_surnames(chunk, named), key=lambda m: m.start)
         markers = [
             (m.start(), NATIONALITIES.get(m.group(1)) or COUNTRIES.get(m.group(1), ""))
             for m in re.finditer(rf"\b({NATION_ALT}|{COUNTRY_ALT})\s+side\b", chunk)
@@ -948,7 +950,9 @@ def _mention_key(mention: Mention) -> str:
 
 
 # Between two people the lead's "with" names together: their titles and an "and".
-TRILATERAL_JOIN = re.compile(r"(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?", re.S)
+TRILATERAL_JOIN = re.compile(
+    r"(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?(?:(?:H\.\s?E\.|Mr\.|Ms\.|Mrs\.|Dr\.|Honou?rable|Hon\.)\s*)*", re.S | re.I
+)
 ATTENDEE_TITLE = re.compile(
     r"\b(?:Minister|Secretary|Ambassador|Advis[eo]r|Representative|Director|Counsel+or|Chief|Deputy|Envoy|Consul)\b"
 )
@@ -973,6 +977,21 @@ def _titled_surnames(chunk: str, known: list[Mention]) -> list[Mention]:
         if any(m.start <= start < m.end for m in known):
             continue
         found.append(Mention(start, start + len(last.group(0)), last.group(0), "", ""))
+    return found
+
+
+LISTED_NAME = re.compile(r"(?:^|[;(]\s*|\band\s+)(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2}),\s+(?:the\s+)?[A-Z]")
+
+
+def _listed_names(chunk: str, known: list[Mention]) -> list[Mention]:
+    """People a list of attendees names as "Name, Title; Name, Title" ("Tetsuro Fukuyama, Deputy
+    Chief Cabinet Secretary; ... and Koro Bessho, Deputy Minister ...")."""
+    found = []
+    for m in LISTED_NAME.finditer(chunk):
+        name = _clean_name(m.group("name"))
+        start = m.start("name")
+        if _valid_name(name) and not any(k.start <= start < k.end for k in known):
+            found.append(Mention(start, m.end("name"), name, "", ""))
     return found
 
 
@@ -1029,8 +1048,9 @@ def resolve_people(
                 continue
             p.holder = holder.slug
             p.country = p.country or holder.country
-            if not p.hit.full and p.role == "principal":
-                # A principal named by title and family name is named in full from the gazetteer.
+            if (not p.hit.full and p.role == "principal") or not p.name.isascii():
+                # A principal named by title and family name is named in full from the gazetteer,
+                # and a name written in another script is spelled as the archive spells it.
                 if p.name not in p.variants:
                     p.variants.append(p.name)
                 p.name = holder.name
@@ -1180,7 +1200,8 @@ def _format(text: str, issuer: str = "") -> str:
 CITY_ALT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(CITIES, key=len, reverse=True))
 PLACE_RE = re.compile(
     rf"\b(?:in|to|visiting|at|held\s+at|met\s+in)\s+(?:the\s+)?(?P<city>{CITY_ALT})\b(?:,\s+(?:the\s+)?(?P<country>{COUNTRY_ALT}))?"
-    rf"|\b(?:in|to|visiting)\s+(?:the\s+)?(?P<country_only>{COUNTRY_ALT})\b(?!\s*[-'])"
+    rf"|\b(?:in|to|visiting)\s+(?:the\s+)?(?P<country_only>{COUNTRY_ALT})(?:\b|(?<=\.))(?!\s*[-'])"
+    rf"|\b(?:the\s+)?(?:G\d+\s+)?(?P<summit_city>{CITY_ALT})\s+[Ss]ummit\b"
 )
 
 
@@ -1190,11 +1211,17 @@ def _place(header_text: str, lead_text: str) -> tuple[str, str]:
     )[0]
     city_hit = None
     country_hit = None
+    summit_hit = None
     for m in PLACE_RE.finditer(lead):
         if m.group("city") and city_hit is None:
             city_hit = m
         elif m.group("country_only") and country_hit is None:
             country_hit = m
+        elif m.group("summit_city") and summit_hit is None:
+            summit_hit = m  # "to attend the G8 Deauville Summit": summits are named for their city
+    if city_hit is None and summit_hit is not None:
+        city = re.sub(r"\s+", " ", summit_hit.group("summit_city"))
+        return city, CITIES[city]
     if city_hit is None:
         # A dateline in the header: "(June 20 and 21, Seoul, Republic of Korea)".
         m = re.search(rf"\b(?P<city>{CITY_ALT})\b,\s+(?:the\s+)?(?P<country>{COUNTRY_ALT})\)", header_text)
@@ -1202,8 +1229,7 @@ def _place(header_text: str, lead_text: str) -> tuple[str, str]:
             city_hit = m
     if city_hit:
         city = re.sub(r"\s+", " ", city_hit.group("city"))
-        if city == "Cheong Wa Dae":
-            city = "Seoul"
+        city = LANDMARKS.get(city, city)
         country = CITIES[re.sub(r"\s+", " ", city_hit.group("city"))]
         return city, country
     if country_hit:

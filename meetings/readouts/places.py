@@ -138,6 +138,9 @@ CITIES = {
     "PyeongChang": "KOR",
     "Pyeongchang": "KOR",
     "Cheong Wa Dae": "KOR",
+    "Zhongnanhai": "CHN",
+    "Great Hall of the People": "CHN",
+    "Diaoyutai State Guesthouse": "CHN",
     "Yongsan": "KOR",
     "Sejong": "KOR",
     # China
@@ -293,4 +296,12 @@ CITIES_CJK = {
     "ブリュッセル": "Brussels", "브뤼셀": "Brussels", "ローマ": "Rome", "로마": "Rome",
     "ニューデリー": "New Delhi", "뉴델리": "New Delhi", "シドニー": "Sydney", "시드니": "Sydney",
     "キャンベラ": "Canberra", "캔버라": "Canberra", "ミュンヘン": "Munich", "뮌헨": "Munich",
+}
+
+# Landmarks readouts name for the city they stand in.
+LANDMARKS = {
+    "Cheong Wa Dae": "Seoul",
+    "Zhongnanhai": "Beijing",
+    "Great Hall of the People": "Beijing",
+    "Diaoyutai State Guesthouse": "Beijing",
 }

@@ -49,7 +49,7 @@ PROFILES = [
         "JPN",
         _p(
             r"[Tt]he (?:overview|outline|summary)(?: of the (?:meeting|talks?|telephone (?:talks?|meeting)|summit(?: meeting)?))?"
-            r" (?:is|was|were) as follows|概要(?:は)?以下のとおり|^外務省|^英語版 \(English\)|^Japanese Page$"
+            r" (?:(?:is|was|were) as follows|follows)|概要(?:は)?以下のとおり|^外務省|^英語版 \(English\)|^Japanese Page$"
         ),
         weight=4,
     ),
