@@ -49,13 +49,14 @@ LEVELS = [
 ]
 # Words after a place that say the meeting was there: "ソウルを訪問中", "指宿市において", "필리핀을 방문 중".
 PLACE_MARK = re.compile(
-    r"^(?:[)）])?\s*(?:市|県|州|島)?\s*(?:を|に|で|において|における|の)?\s*(?:訪問中|出張中|において|で開催|に到着|滞在中|のホテル|)"
-    r"|^(?:을|를|에서|에)?\s*(?:방문\s*중|방문중|방문한|방문해|방문하|에서|개최)"
+    r"^[)）]?\s*(?:市|県|州|島)?\s*(?:を訪問|に訪問|訪問|出張|において|における|で開催|で行|に到着|に滞在|滞在|のホテル|市内)"
+    r"|^(?:을|를|에서|에)?\s*(?:방문|에서|개최|도착|순방)"
 )
 NUMBER = re.compile(
     r"^(?P<marker>(?:\d{1,2}(?:[.．、]|\s)\s*|[(（](?:\d{1,2}|[ア-ンｱ-ﾝ]|[ㄱ-ㅎ]|[가-힣])[)）]\s*|[가-하]\.\s*|"
     r"[○〇●・•\-－ㅇ※□■◦◯]\s*)+)(?P<rest>.*)$"
 )
+HELD_HERE = re.compile(r"(?:今回の\S{0,6}会談|이번\s*\S{0,6}회담)[^。]*?(?:で開催|에서\s*개최)")
 KANJI_WITH_READING = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})\s*[(（](?P<reading>[\u30a1-\u30fa・ー]+)[)）]")
 
 
@@ -106,11 +107,13 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     lead_text = NUMBER.sub(r"\g<rest>", lead)
     # The sentence that says who met whom, without the list of those present.
     sentence = next(
-        (s for s in re.split(r"(?<=[。.])\s*", lead_text) if LEAD[language].search(s)), lead_text
+        (s for s in re.split(r"(?<=[。．])|(?<=다\.)\s*", lead_text) if LEAD[language].search(s)), lead_text
     )
     sentence = ATTENDEES.split(sentence)[0]
     participants = _participants(sentence, lead_text, [*header, *body], gazetteer, issuer)
-    evidence = dates.cjk_evidence(lead_text, language)
+    evidence = dates.cjk_evidence(sentence, language)
+    if not evidence.day:
+        evidence = dates.cjk_evidence(lead_text, language)
     meeting_date, date_source = resolve_people(
         participants, evidence, published, issuer, title + " " + sentence, gazetteer, today=today
     )
@@ -121,6 +124,10 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     )
     fmt = next((name for name, pattern in FORMATS if pattern.search(about)), "in-person")
     city, country = ("", "") if fmt != "in-person" else _place(sentence, language)
+    if fmt == "in-person" and not country:
+        # "今回の外相会談は，…韓国で開催された初めての会談": where this meeting was held, said at once.
+        held = next((m.group(0) for line in body[:3] if (m := HELD_HERE.search(line))), "")
+        city, country = _place(held, language) if held else ("", "")
     statements = _statements(body, principals, gazetteer)
     problems = []
     if not principals:
@@ -208,8 +215,7 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
         return english, CITIES.get(english, "")
     for name, code in sorted(countries.items(), key=lambda kv: -len(kv[0])):
         for m in re.finditer(re.escape(name), sentence):
-            mark = PLACE_MARK.match(sentence[m.end() :])
-            if mark and mark.group(0).strip() and (country_hit is None or m.start() < country_hit[0]):
+            if PLACE_MARK.match(sentence[m.end() :]) and (country_hit is None or m.start() < country_hit[0]):
                 country_hit = (m.start(), code)
     return ("", country_hit[1]) if country_hit else ("", "")
 

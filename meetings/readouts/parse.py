@@ -686,8 +686,15 @@ def parse_readout(
     return parsed
 
 
+# A transcript's turns: "MR. RHODES:  Thanks, everybody", "Q:  Thank you".
+TURN = re.compile(r"^\s*(?:(?:MR|MS|MRS|DR)\.\s+[A-Z][A-Z'-]+|Q|THE PRESIDENT|PRIME MINISTER [A-Z]+):", re.M)
+
+
 def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> ParsedReadout:
     language = "en"
+    if len(TURN.findall(text)) >= 2:
+        # Briefings and press conferences are transcripts: speakers' turns, in capitals.
+        raise UnreadableReadout("a transcript of a briefing or press conference (speakers' turns), not a meeting readout")
     lines = _lines(text)
     lead_index = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text)),
@@ -951,7 +958,7 @@ def _mention_key(mention: Mention) -> str:
 
 # Between two people the lead's "with" names together: their titles and an "and".
 TRILATERAL_JOIN = re.compile(
-    r"(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?(?:(?:H\.\s?E\.|Mr\.|Ms\.|Mrs\.|Dr\.|Honou?rable|Hon\.)\s*)*", re.S | re.I
+    r"\.?(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?(?:(?:H\.\s?E\.|Mr\.|Ms\.|Mrs\.|Dr\.|Honou?rable|Hon\.)\s*)*", re.S | re.I
 )
 ATTENDEE_TITLE = re.compile(
     r"\b(?:Minister|Secretary|Ambassador|Advis[eo]r|Representative|Director|Counsel+or|Chief|Deputy|Envoy|Consul)\b"
@@ -963,17 +970,21 @@ NOT_SURNAME = set(NOT_NAME_WORDS) | {
 
 def _titled_surnames(chunk: str, known: list[Mention]) -> list[Mention]:
     """People a list of attendees names by title and family name, as Japan's Prime Minister's
-    Office writes them: "Minister for Foreign Affairs Maehara, ... Ambassador Fujisaki etc." """
+    Office writes them: "Minister for Foreign Affairs Maehara, Minister of Economy, Trade and
+    Industry Ohata, ... Ambassador Fujisaki etc. from the Japanese side"."""
     found = []
+    titled = False  # the title begun in an earlier comma-part ("Minister of Economy, Trade and ...")
     for item in re.finditer(r"[^,;()]+", chunk):
-        words = list(re.finditer(r"[A-Z][a-z]+(?:-[A-Za-z]+)?", item.group(0)))
-        if not words or not ATTENDEE_TITLE.search(item.group(0)):
+        text = re.sub(r"\s*(?:etc\.?)?\s*(?:(?:from|on)\s+the\s+.*\bside\b.*)?$", "", item.group(0))
+        titled = titled or bool(ATTENDEE_TITLE.search(text))
+        words = list(re.finditer(r"[A-Z][a-z]+(?:-[A-Za-z]+)?", text))
+        if not words or not titled:
             continue
         last = words[-1]
-        tail = item.group(0)[last.end() :]
         start = item.start() + last.start()
-        if not re.fullmatch(r"\s*(?:etc\.?)?(?:\s*(?:from|of)\s+the\s+.*)?\s*", tail) or last.group(0).lower() in NOT_SURNAME:
+        if text[last.end() :].strip() or last.group(0).lower() in NOT_SURNAME:
             continue
+        titled = False
         if any(m.start <= start < m.end for m in known):
             continue
         found.append(Mention(start, start + len(last.group(0)), last.group(0), "", ""))
@@ -990,6 +1001,8 @@ def _listed_names(chunk: str, known: list[Mention]) -> list[Mention]:
     for m in LISTED_NAME.finditer(chunk):
         name = _clean_name(m.group("name"))
         start = m.start("name")
+        if any(w.lower() in NOT_SURNAME for w in re.split(r"[- ]", name)):
+            continue  # "and Industry Ohata, ...": the end of a title, not a name
         if _valid_name(name) and not any(k.start <= start < k.end for k in known):
             found.append(Mention(start, m.end("name"), name, "", ""))
     return found
