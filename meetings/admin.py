@@ -658,7 +658,10 @@ class OfficeHolderAdmin(VersionAdmin):
 
     @admin.display(description="offices")
     def office_list(self, obj):
-        return "; ".join(f"{t.office.title} {t.start:%Y}–{t.end:%Y}" if t.end else f"{t.office.title} {t.start:%Y}–" for t in obj.terms.all())
+        return "; ".join(
+            f"{t.office.title} {t.start:%Y}–{t.end:%Y}" if t.end else f"{t.office.title} {t.start:%Y}–"
+            for t in obj.terms.all()
+        )
 
 
 @admin.register(Office)

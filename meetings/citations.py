@@ -23,8 +23,8 @@ def issuer_author(code: str) -> str:
     return ISSUER_AUTHORS.get(code, f"Government of {country_name(code)}")
 
 
-def _long_date(d: date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
+def _long_date(d: date | None) -> str:
+    return f"{d:%B} {d.day}, {d.year}" if d else "n.d."
 
 
 def _bibtex_escape(text: str) -> str:
@@ -79,7 +79,7 @@ def _sentence_case(title: str) -> str:
 class Citation:
     title: str
     authors: list[str]
-    meeting_date: date
+    meeting_date: date | None  # None when no evidence settles it: cited "n.d."
     url: str
     accessed: date
     public_id: str
@@ -139,7 +139,9 @@ class Citation:
 
     @property
     def key(self) -> str:
-        return f"readout{self.meeting_date:%Y%m%d}{self.public_id}"
+        return (
+            f"readout{self.meeting_date:%Y%m%d}{self.public_id}" if self.meeting_date else f"readoutnd{self.public_id}"
+        )
 
     def _authors_text(self, joiner: str = " and ") -> str:
         return (
@@ -159,10 +161,14 @@ class Citation:
         authors = ", & ".join(self.authors) if len(self.authors) == 2 else ", ".join(self.authors)
         part = f" ({self.statement_label})" if self.statement_label else ""
         return (
-            f"{authors}. ({self.meeting_date.year}, {self.meeting_date:%B} {self.meeting_date.day}). "
+            f"{authors}. ({self._apa_date()}). "
             f"{_sentence_case(self.title)}{part} [Meeting readout{', version ' + str(self.version) if self.version else ''}]. {ARCHIVE}. "
             f"Retrieved {_long_date(self.accessed)}, from {self.url}"
         )
+
+    def _apa_date(self) -> str:
+        d = self.meeting_date
+        return f"{d.year}, {d:%B} {d.day}" if d else "n.d."
 
     def chicago_html(self):
         text = escape(self.chicago())
@@ -174,8 +180,11 @@ class Citation:
         fields = [
             ("title", "{" + _bibtex_escape(title) + "}"),
             ("author", authors),
-            ("date", f"{self.meeting_date:%Y-%m-%d}"),
-            ("year", str(self.meeting_date.year)),
+            *(
+                [("date", f"{self.meeting_date:%Y-%m-%d}"), ("year", str(self.meeting_date.year))]
+                if self.meeting_date
+                else []
+            ),
             ("howpublished", ARCHIVE),
             ("url", self.url),
             ("urldate", f"{self.accessed:%Y-%m-%d}"),
@@ -189,8 +198,11 @@ class Citation:
         lines += [("AU", a) for a in self.authors]
         lines += [
             ("TI", self.title + (f", {self.statement_label}" if self.statement_label else "")),
-            ("DA", f"{self.meeting_date:%Y/%m/%d}"),
-            ("PY", str(self.meeting_date.year)),
+            *(
+                [("DA", f"{self.meeting_date:%Y/%m/%d}"), ("PY", str(self.meeting_date.year))]
+                if self.meeting_date
+                else []
+            ),
             ("PB", ARCHIVE),
             ("UR", self.url),
             ("Y2", f"{self.accessed:%Y/%m/%d}"),
@@ -213,7 +225,11 @@ class Citation:
             "genre": "Meeting readout",
             "title": self.title + (f", {self.statement_label}" if self.statement_label else ""),
             "author": [{"literal": a} for a in self.authors],
-            "issued": {"date-parts": [[self.meeting_date.year, self.meeting_date.month, self.meeting_date.day]]},
+            **(
+                {"issued": {"date-parts": [[self.meeting_date.year, self.meeting_date.month, self.meeting_date.day]]}}
+                if self.meeting_date
+                else {}
+            ),
             "accessed": {"date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]},
             "container-title": ARCHIVE,
             "URL": self.url,
@@ -228,8 +244,14 @@ class Citation:
         tags = [("citation_title", self.title)]
         tags += [("citation_author", a) for a in self.authors]
         tags += [
-            ("citation_date", f"{self.meeting_date:%Y/%m/%d}"),
-            ("citation_publication_date", f"{self.meeting_date:%Y/%m/%d}"),
+            *(
+                [
+                    ("citation_date", f"{self.meeting_date:%Y/%m/%d}"),
+                    ("citation_publication_date", f"{self.meeting_date:%Y/%m/%d}"),
+                ]
+                if self.meeting_date
+                else []
+            ),
             ("citation_publisher", ARCHIVE),
             ("citation_public_url", self.url),
             ("citation_abstract_html_url", self.url),
@@ -245,13 +267,13 @@ class Citation:
             "name": self.title,
             "url": self.url,
             "identifier": self.public_id,
-            "datePublished": f"{self.meeting_date:%Y-%m-%d}",
+            **({"datePublished": f"{self.meeting_date:%Y-%m-%d}"} if self.meeting_date else {}),
             "author": [{"@type": "Organization", "name": a} for a in self.authors],
             "publisher": {"@type": "Organization", "name": ARCHIVE},
             "about": {
                 "@type": "Event",
                 "name": self.title,
-                "startDate": f"{self.meeting_date:%Y-%m-%d}",
+                **({"startDate": f"{self.meeting_date:%Y-%m-%d}"} if self.meeting_date else {}),
                 **({"location": {"@type": "Place", "name": self.place}} if self.place else {}),
             },
         }

@@ -35,7 +35,7 @@ RECORD, UNIT = "\x1e", "\x1f"
 # in the same snapshot (and one row, of no meeting, when none is published).
 VALUES_SQL = f"""
     SELECT s.version, (SELECT max(id) FROM meetings_meeting WHERE status = %s), m.id, concat_ws(E'\\x1e',
-      m.year, m.level, m.format, m.country, array_to_string(m.issuers, E'\\x1f'),
+      COALESCE(m.year::text, 'unknown'), m.level, m.format, m.country, array_to_string(m.issuers, E'\\x1f'),
       array_to_string(m.principal_slugs, E'\\x1f'), array_to_string(m.topic_slugs, E'\\x1f'))
     FROM (SELECT {VERSION} AS version) AS s LEFT JOIN meetings_meeting m ON m.status = %s
 """

@@ -59,7 +59,7 @@ class ValuesFilter(django_filters.Filter):
             # Consecutive years make one range; several ranges are also bounded by the first
             # and the last, so that the index walk stays within them.
             spans: list[list[int]] = []
-            for year in sorted({int(v) for v in value}):
+            for year in sorted({int(v) for v in value if v != UNKNOWN_YEAR}):
                 if spans and spans[-1][1] == year:
                     spans[-1][1] = year + 1
                 else:
@@ -69,8 +69,13 @@ class ValuesFilter(django_filters.Filter):
                 condition |= Q(date__gte=date(first, 1, 1), date__lt=date(end, 1, 1))
             if len(spans) > 1:
                 condition &= Q(date__gte=date(spans[0][0], 1, 1), date__lt=date(spans[-1][1], 1, 1))
+            if UNKNOWN_YEAR in value:
+                condition |= Q(date__isnull=True)  # "date unknown": no evidence settled the date
             return condition
         return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+UNKNOWN_YEAR = "unknown"  # the year facet's value for meetings whose date is unknown
 
 
 def digest(parts: list) -> str:
@@ -134,7 +139,7 @@ class LightFilterSet(django_filters.FilterSet):
 
 class MeetingFilter(SearchTextMixin, LightFilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d")
+    year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d|unknown")
     level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
     topic = ValuesFilter(field_name="topic_slugs", lookup_expr="overlap", pattern=SLUG)
     person = ValuesFilter(field_name="principal_slugs", lookup_expr="overlap", pattern=SLUG)
@@ -312,6 +317,8 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
             return person.name if person else value
         if name in ("issuer", "country"):
             return ("Issued by " if name == "issuer" else "In ") + country_name(value)
+        if name == "year" and value == UNKNOWN_YEAR:
+            return "date unknown"
         if name == "level":
             return Level(value).label
         if name == "format":
@@ -322,6 +329,7 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
         labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
         labels["level"] = dict(Level.choices)
         labels["format"] = dict(Format.choices)
+        labels["year"] = {UNKNOWN_YEAR: "date unknown"}
         for name in ("issuer", "country"):
             labels[name] = {v: country_name(v) for v in set(counts[name]) | set(chosen[name])}
         labels["topic"] = dict(Topic.objects.values_list("slug", "name"))
@@ -347,7 +355,7 @@ LONG_FACETS = {"person": 15, "country": 15}  # values shown at the most
 LEVEL_ORDER = {v: i for i, v in enumerate(Level.values)}
 FORMAT_ORDER = {v: i for i, v in enumerate(Format.values)}
 FACET_ORDER = {
-    "year": lambda r: -int(r["value"]),
+    "year": lambda r: -int(r["value"]) if r["value"] != UNKNOWN_YEAR else 1,
     "level": lambda r: LEVEL_ORDER.get(r["value"], 99),
     "format": lambda r: FORMAT_ORDER.get(r["value"], 99),
 }

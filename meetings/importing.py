@@ -408,11 +408,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     # What each file leaves for a curator to check: the parser's doubts and people not seen before.
     item_notes = [
         [f"{item.file_name}: {p}" for p in item.parsed.problems]
-        + [
-            f"{item.file_name}: new participant {p.name}"
-            for p in item.parsed.participants
-            if person_key(p) in new_keys
-        ]
+        + [f"{item.file_name}: new participant {p.name}" for p in item.parsed.participants if person_key(p) in new_keys]
         for item in items
     ]
     # The meetings these readouts may belong to, by principals; then by date, a day apart at most.
@@ -425,9 +421,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     slots: list[Meeting] = []
     for item, key, found in zip(items, keys, item_notes, strict=True):
         on = item.parsed.meeting_date
-        meeting = next(
-            (m for m in candidates.get(key, []) if on and m.date and abs((m.date - on).days) <= 1), None
-        )
+        meeting = next((m for m in candidates.get(key, []) if on and m.date and abs((m.date - on).days) <= 1), None)
         clashes = []
         if meeting is None:
             meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)

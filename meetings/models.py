@@ -307,10 +307,6 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.title} ({self.date_label})"
 
-    @property
-    def date_label(self) -> str:
-        return f"{self.date:%Y-%m-%d}" if self.date else "date unknown"
-
     def get_absolute_url(self):
         return fast_reverse("meetings:meeting-detail", public_id=self.public_id, slug=self.slug)
 
@@ -318,6 +314,17 @@ class Meeting(models.Model):
     def slug(self) -> str:
         words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date or 'undated':%Y-%m-%d} {self.title}")
         return slugify(words)[:80].strip("-") or "meeting"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date:%Y-%m-%d}" if self.date else "date unknown"
+
+    @property
+    def date_note(self) -> str:
+        """How the date was found, when the readouts do not state it in full."""
+        if self.date_source in ("", DateSource.TEXT, DateSource.CURATOR):
+            return ""
+        return f"The year is not stated in the readout: {DateSource(self.date_source).label}."
 
     @property
     def place(self) -> str:

@@ -16,10 +16,10 @@ from functools import lru_cache
 from . import dates
 from .gazetteer import Gazetteer
 from .parse import (
-    UnreadableReadout,
     ParsedParticipant,
     ParsedReadout,
     ParsedStatement,
+    UnreadableReadout,
     level_of,
     resolve_people,
 )
@@ -98,7 +98,11 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     header, lead, body = lines[:lead_index], lines[lead_index], lines[lead_index + 1 :]
     published = next((d for line in header if len(line) <= 40 and (d := dates.page_date_cjk(line))), None)
     title = next(
-        (line for line in header if LEVELS[0][1].search(line) or re.search(r"会談|회담|통화|방일|방한|訪日|訪韓", line)),
+        (
+            line
+            for line in header
+            if LEVELS[0][1].search(line) or re.search(r"会談|회담|통화|방일|방한|訪日|訪韓", line)
+        ),
         "",
     )
     title = re.sub(r"\d+$", "", title).strip()
@@ -220,7 +224,9 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
     return ("", country_hit[1]) if country_hit else ("", "")
 
 
-def _statements(body: list[str], principals: list[ParsedParticipant], gazetteer: Gazetteer | None) -> list[ParsedStatement]:
+def _statements(
+    body: list[str], principals: list[ParsedParticipant], gazetteer: Gazetteer | None
+) -> list[ParsedStatement]:
     statements: list[ParsedStatement] = []
     heading = ""
     for line in body:

@@ -16,10 +16,14 @@ JA_WEEKDAYS = "月火水木金土日"
 KO_WEEKDAYS = "월화수목금토일"
 EN_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-ERA_DATE = re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+ERA_DATE = re.compile(
+    r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+)
 JA_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 KO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*년\s*(?P<month>\d{1,2})\s*월\s*(?P<day>\d{1,2})\s*일")
-DOTTED_DATE = re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})\s*\.\s*(?P<month>\d{1,2})\s*\.\s*(?P<day>\d{1,2})(?![\d])\.?")
+DOTTED_DATE = re.compile(
+    r"(?<![\d.])(?P<year>(?:19|20)\d{2})\s*\.\s*(?P<month>\d{1,2})\s*\.\s*(?P<day>\d{1,2})(?![\d])\.?"
+)
 # In a lead: "9月7日(月曜日)", "7日", "8월 7일(월)", "8. 7.(월)", "3.21.(금)".
 JA_MONTH_DAY = re.compile(
     rf"(?<!\d)(?:(?P<month>\d{{1,2}})\s*月\s*)?(?P<day>\d{{1,2}})\s*日(?:\s*[(（](?P<weekday>[{JA_WEEKDAYS}])(?:曜日?)?[)）])?"

@@ -41,7 +41,22 @@ GENERIC_TITLES = {
         "Dr.",
         "H.E.",
     ],
-    "ja": ["総理大臣", "総理", "首相", "大臣", "外相", "大統領", "長官", "主席", "部長", "国務委員", "次官", "国務長官", "首席", "議長"],
+    "ja": [
+        "総理大臣",
+        "総理",
+        "首相",
+        "大臣",
+        "外相",
+        "大統領",
+        "長官",
+        "主席",
+        "部長",
+        "国務委員",
+        "次官",
+        "国務長官",
+        "首席",
+        "議長",
+    ],
     "ko": ["대통령", "총리", "장관", "대신", "외상", "주석", "부장", "국무위원", "차관", "국무장관", "외무상", "실장"],
     "zh": ["主席", "总理", "首相", "外长", "部长", "国务委员", "总统", "国务卿", "大臣", "外相"],
 }
@@ -203,9 +218,7 @@ class Gazetteer:
         cjk_titles = sorted({w for lang in ("ja", "ko", "zh") for w in titles.get(lang, ())}, key=len, reverse=True)
         cjk_full = sorted((k for k in self._full if not k.isascii()), key=len, reverse=True)
         cjk_family = sorted((k for k in self._family if not k.isascii()), key=len, reverse=True)
-        self._cjk_full_re = (
-            re.compile("|".join(r"\s?".join(map(re.escape, k)) for k in cjk_full)) if cjk_full else None
-        )
+        self._cjk_full_re = re.compile("|".join(r"\s?".join(map(re.escape, k)) for k in cjk_full)) if cjk_full else None
         self._title_family_re = re.compile(
             r"(?<![\w])(?P<title>(?i:" + "|".join(_flex(t) for t in latin_titles) + r"))\s+"
             r"(?P<name>[A-Z]\w*(?:-[A-Za-z]+)?)(?![\w-])(?!\s+[A-Z][a-z])"
@@ -232,7 +245,7 @@ class Gazetteer:
             # spaces, dots or a comma ("Joseph R. Biden, Jr.").
             for n in range(min(self._longest + 3, len(words) - i), 0, -1):
                 run = words[i : i + n]
-                if any(not NAME_GAP.fullmatch(folded[a[1] : b[0]]) for a, b in zip(run, run[1:])):
+                if any(not NAME_GAP.fullmatch(folded[a[1] : b[0]]) for a, b in zip(run, run[1:], strict=False)):
                     continue
                 slugs = self._full.get(_key(folded[run[0][0] : run[-1][1]]))
                 if slugs:
@@ -271,7 +284,9 @@ class Gazetteer:
     def holder_of(self, country: str, rank: str, on: date) -> Holder | None:
         """Who held an office of this rank in this country on a date ("the President")."""
         found = [
-            h for h in self.holders if any(t.office.country == country and t.office.rank == rank for t in h.terms_on(on))
+            h
+            for h in self.holders
+            if any(t.office.country == country and t.office.rank == rank for t in h.terms_on(on))
         ]
         return found[0] if len(found) == 1 else None
 

@@ -694,7 +694,9 @@ def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> Pa
     language = "en"
     if len(TURN.findall(text)) >= 2:
         # Briefings and press conferences are transcripts: speakers' turns, in capitals.
-        raise UnreadableReadout("a transcript of a briefing or press conference (speakers' turns), not a meeting readout")
+        raise UnreadableReadout(
+            "a transcript of a briefing or press conference (speakers' turns), not a meeting readout"
+        )
     lines = _lines(text)
     lead_index = next(
         (i for i, line in enumerate(lines) if _is_lead(line.text)),
@@ -822,7 +824,9 @@ def _is_lead(text: str) -> bool:
 def _lead_sentence(lead_text: str) -> str:
     # Split into sentences without breaking at "Mr." "H.E." "a.m." and the like.
     protected = re.sub(
-        r"\b(Mr|Ms|Mrs|Dr|Prof|Hon|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.", lambda m: m.group(0).replace(".", "§"), lead_text
+        r"\b(Mr|Ms|Mrs|Dr|Prof|Hon|H\.E|a\.m|p\.m|U\.S|No|St|Jr|[A-Z])\.",
+        lambda m: m.group(0).replace(".", "§"),
+        lead_text,
     )
     for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"])", protected):
         if MEETING_VERB.search(sentence.replace("§", ".")):
@@ -881,7 +885,7 @@ def _participants(
     if object_mentions and len(principals) < 2:
         principals.append(object_mentions[0])
         # A trilateral: "with the Honorable X, President of ..., and H.E. Mr. Y, President of ...".
-        for before, mention in zip(object_mentions, object_mentions[1:]):
+        for before, mention in zip(object_mentions, object_mentions[1:], strict=False):
             between = obj[with_at.start() :][before.end : mention.start]
             if not TRILATERAL_JOIN.fullmatch(between):
                 break
@@ -958,14 +962,17 @@ def _mention_key(mention: Mention) -> str:
 
 # Between two people the lead's "with" names together: their titles and an "and".
 TRILATERAL_JOIN = re.compile(
-    r"\.?(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?(?:(?:H\.\s?E\.|Mr\.|Ms\.|Mrs\.|Dr\.|Honou?rable|Hon\.)\s*)*", re.S | re.I
+    r"\.?(?:,[^;()]{0,140}?)?,?\s+and\s+(?:the\s+)?(?:(?:H\.\s?E\.|Mr\.|Ms\.|Mrs\.|Dr\.|Honou?rable|Hon\.)\s*)*",
+    re.S | re.I,
 )
 ATTENDEE_TITLE = re.compile(
     r"\b(?:Minister|Secretary|Ambassador|Advis[eo]r|Representative|Director|Counsel+or|Chief|Deputy|Envoy|Consul)\b"
 )
-NOT_SURNAME = set(NOT_NAME_WORDS) | {
-    w.lower() for phrase in [*TITLES, *COUNTRIES, *NATIONALITIES] for w in phrase.replace(".", " ").split()
-} | {"economy", "trade", "industry", "finance", "defense", "defence", "cabinet", "staff", "affairs", "side", "etc"}
+NOT_SURNAME = (
+    set(NOT_NAME_WORDS)
+    | {w.lower() for phrase in [*TITLES, *COUNTRIES, *NATIONALITIES] for w in phrase.replace(".", " ").split()}
+    | {"economy", "trade", "industry", "finance", "defense", "defence", "cabinet", "staff", "affairs", "side", "etc"}
+)
 
 
 def _titled_surnames(chunk: str, known: list[Mention]) -> list[Mention]:
@@ -1033,9 +1040,7 @@ def _date_evidence(lead_text: str) -> dates.DateEvidence:
     m = ISO_DATE.search(lead_text)
     if m:
         return dates.DateEvidence(int(m.group("year")), int(m.group("month")), int(m.group("day")))
-    return dates.DateEvidence(
-        today=bool(dates.TODAY.search(lead_text)), earlier=bool(dates.EARLIER.search(lead_text))
-    )
+    return dates.DateEvidence(today=bool(dates.TODAY.search(lead_text)), earlier=bool(dates.EARLIER.search(lead_text)))
 
 
 def resolve_people(

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -65,7 +64,9 @@ PROFILES = [
     Profile(
         "China MFA and missions",
         "CHN",
-        _p(r"^Home\s*>\s*(?:China News|Reports from China|News & Information)|Chinese Embassy|^Embassy Info|^About China"),
+        _p(
+            r"^Home\s*>\s*(?:China News|Reports from China|News & Information)|Chinese Embassy|^Embassy Info|^About China"
+        ),
     ),
 ]
 
