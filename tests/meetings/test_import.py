@@ -1,5 +1,6 @@
 """The import_readouts command against the real database."""
 
+import io
 import json
 import shutil
 from datetime import date
@@ -55,8 +56,9 @@ def test_import_of_the_seeds_creates_five_meetings():
     meeting = Meeting.objects.get(date=date(2012, 4, 7))
     assert (meeting.city, meeting.country, meeting.level) == ("Ningbo", "CHN", "foreign-ministers")
     assert meeting.readouts.get().published_date == date(2012, 4, 25)
-    seo = Attendance.objects.get(participant__name="Seo Hoon")
-    assert seo.role == "mentioned"
+    # The gazetteer knows him: one participant under the archive's spelling, the readout's kept.
+    seo = Attendance.objects.get(participant__holder__slug="suh-hoon")
+    assert (seo.role, seo.participant.name, seo.participant.variants) == ("mentioned", "Suh Hoon", ["Seo Hoon"])
 
 
 def test_reimport_of_same_file_changes_nothing():
@@ -143,6 +145,56 @@ def test_missing_path_is_a_command_error():
         run("/nonexistent/readouts")
 
 
+def test_dry_run_json_gives_a_refused_file_one_object_with_the_reason(tmp_path):
+    page = tmp_path / "recipe.txt"
+    page.write_text("A recipe for bread.\n\nMix flour and water.", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_readouts", "--dry-run", "--json", str(page), str(seed_path("000")), stdout=out, stderr=err)
+    objects = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert objects[0] == {
+        "file": "recipe.txt",
+        "refused": "no sentence says who met whom; this does not look like a meeting readout",
+    }
+    assert (objects[1]["file"], objects[1]["refused"]) == (seed_path("000").name, None)
+
+
+def test_a_readout_with_no_year_is_imported_with_its_date_unknown_and_flagged(tmp_path):
+    page = tmp_path / "call.txt"
+    page.write_text(
+        "CHEONG WA DAE\n\nPresident Moon Jae-in spoke by phone this morning with Prime Minister Shinzo Abe of Japan about the "
+        "situation on the Korean Peninsula.\n\n1. The two leaders agreed to keep in close touch.\n",
+        encoding="utf-8",
+    )
+    run(str(page))
+    meeting = Meeting.objects.get()
+    assert (meeting.date, meeting.date_source, meeting.year, meeting.needs_review) == (None, "", None, True)
+    assert "call.txt: no meeting date: nothing in the readout or the gazetteer settles the year" in meeting.review_notes
+
+
+def test_two_governments_readouts_in_two_languages_attach_to_one_meeting(tmp_path):
+    (tmp_path / "ja.txt").write_text(
+        "大韓民国\n日韓首脳電話会談\n平成30年4月24日\n"
+        "安倍総理大臣は，4月24日午後4時頃から約40分間，文在寅韓国大統領と電話会談を行ったところ，概要以下のとおり。\n"
+        "1 両首脳は，緊密に連携していくことで一致した。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ko.txt").write_text(
+        "문재인 대통령은 4. 24.(화) 오후 아베 신조 일본 총리와 전화 통화를 가졌습니다.\n"
+        "ㅇ 양 정상은 긴밀히 협력하기로 하였습니다.\n",
+        encoding="utf-8",
+    )
+    run(str(tmp_path))
+    meeting = Meeting.objects.get()
+    assert (meeting.date, meeting.level, meeting.format, meeting.issuers) == (
+        date(2018, 4, 24),
+        "summit",
+        "telephone",
+        ["JPN", "KOR"],
+    )
+    assert sorted(p.name for p in meeting.principals) == ["Moon Jae-in", "Shinzo Abe"]
+
+
 def test_dry_run_json_prints_one_object_per_readout_and_writes_nothing():
     out, err = run("--dry-run", "--json", str(seed_path("000")), str(seed_path("004")))
     lines = [json.loads(line) for line in out.splitlines()]
@@ -158,7 +210,9 @@ def test_dry_run_json_prints_one_object_per_readout_and_writes_nothing():
         "title": "Minister for Foreign Affairs",
         "country": "JPN",
         "role": "principal",
+        "person": "taro-kono",
     }
+    assert (first["date_source"], first["refused"]) == ("page-date", None)
     assert first["statements"][1]["number"] == "1"
     assert first["statements"][1]["speakers"] == ["Taro Kono"]
     assert "north-korea-nuclear-missile" in first["topics"]

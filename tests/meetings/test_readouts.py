@@ -116,7 +116,7 @@ def test_no_year_in_the_text_gives_no_date():
     )
     r = parse_readout(text)
     assert r.meeting_date is None
-    assert "no meeting date: the text gives no year for the meeting" in r.problems
+    assert "no meeting date: nothing in the readout or the gazetteer settles the year" in r.problems
     assert (r.city, r.country) == ("Seoul", "KOR")
 
 
@@ -138,8 +138,8 @@ def test_surname_first_capitals_are_turned_to_given_name_first_for_japanese_name
         ("", "the file is empty"),
         ("   \n\n ", "the file is empty"),
         (
-            "日韓外相会談(概要)\n\n岸田外務大臣は,尹炳世韓国外交部長官と日韓外相会談を行った。",
-            "the readout is written in Japanese; the importer reads English readouts only",
+            "外交部发言人答记者问。\n\n问：请介绍一下情况。答：我们欢迎各方努力。",
+            "the readout is written in Chinese; the importer reads English, Japanese and Korean readouts",
         ),
         (
             "A recipe for bread.\n\nMix flour and water.",
