@@ -7,6 +7,7 @@ A readout names people in many ways: "Mr. KISHIDA Fumio", "Minister Kishida", "�
 they are, which office they held on a date, and which years fit a meeting of several people.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -80,11 +81,15 @@ def fold(text: str) -> str:
 
 def fold_in_place(text: str) -> str:
     """fold() one character for one, so that positions in the folded text are the text's."""
-    out = []
-    for c in text:
-        f = fold(c)
-        out.append(f if len(f) == 1 else c)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    f = fold(c)
+    return f if len(f) == 1 else c
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ class Hit:
         return in_office[0] if len(in_office) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_fits(title: str, office: Office) -> bool:
     if _title_matches(title, office):
         return True
@@ -209,7 +215,10 @@ class Gazetteer:
                     family.setdefault(_key(n), set()).add(h.slug)
         self._full = {k: sorted(v) for k, v in full.items() if k}
         self._family = {k: sorted(v) for k, v in family.items() if k}
-        self._longest = max((len(k.split()) for k in self._full), default=1)
+        self._longest = max(
+            (len(LATIN_WORD.findall(fold(n))) for h in self.holders for n in [h.name, *h.names.get("en", [])]),
+            default=1,
+        )
         titles = {lang: set(words) for lang, words in GENERIC_TITLES.items()}
         for o in self.offices.values():
             for lang, words in o.titles.items():
@@ -241,13 +250,15 @@ class Gazetteer:
         folded = fold_in_place(text)
         words = [(m.start(), m.end()) for m in LATIN_WORD.finditer(folded)]
         for i in range(len(words)):
+            if not text[words[i][0]].isupper():
+                continue  # a name begins with a capital ("Moon jae-in", "KISHIDA Fumio")
             # The longest run of words from here that is a known name; words may be parted by
             # spaces, dots or a comma ("Joseph R. Biden, Jr.").
-            for n in range(min(self._longest + 3, len(words) - i), 0, -1):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
                 run = words[i : i + n]
                 if any(not NAME_GAP.fullmatch(folded[a[1] : b[0]]) for a, b in zip(run, run[1:], strict=False)):
                     continue
-                slugs = self._full.get(_key(folded[run[0][0] : run[-1][1]]))
+                slugs = self._full.get(SEPARATORS.sub("", folded[run[0][0] : run[-1][1]]))
                 if slugs:
                     start, end = run[0][0], run[-1][1]
                     hits.append(Hit(start, end, text[start:end], [self.by_slug[s] for s in slugs]))
@@ -317,9 +328,12 @@ def _iso(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+SEPARATORS = re.compile(r"[\s\u3000・·.\-‐’'`,]+")
+
+
 def _key(name: str) -> str:
     """A name's identity for lookup: folded, without spaces, hyphens or dots."""
-    return re.sub(r"[\s\u3000・·.\-‐’'`,]+", "", fold(name))
+    return SEPARATORS.sub("", fold(name))
 
 
 def _flex(name: str) -> str:
