@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear, Now
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
-from .search import WebSearchRank  # and the search_vector__websearch lookup, registered there
+from .search import CJKBigrams, WebSearchRank  # and the search_vector__websearch lookup, registered there
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
@@ -248,7 +248,8 @@ class Meeting(models.Model):
     search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
-        + SearchVector("search_text", weight="B", config="english"),
+        + SearchVector("search_text", weight="B", config="english")
+        + SearchVector(CJKBigrams("search_text"), weight="B", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -715,7 +716,8 @@ class Statement(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
     search_vector = models.GeneratedField(
         expression=SearchVector("heading", weight="B", config="english")
-        + SearchVector("text", weight="A", config="english"),
+        + SearchVector("text", weight="A", config="english")
+        + SearchVector(CJKBigrams("text"), weight="A", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -11,7 +11,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import F, FloatField, Func, Lookup
+from django.db.models import F, FloatField, Func, Lookup, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,11 +34,23 @@ def clean_query(raw: str | None) -> tuple[str, str]:
     return text, note
 
 
+class CJKBigrams(Func):
+    """The overlapping pairs of characters of a text's Japanese, Chinese and Korean runs, which
+    PostgreSQL's parsers do not split into words (SQL function of migration 0016)."""
+
+    function = "cjk_bigrams"
+    output_field = TextField()
+
+
 def search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config=CONFIG)
+    return SearchQuery(
+        Func(Value(text), function="cjk_query", output_field=TextField()), search_type="websearch", config=CONFIG
+    )
 
 
-WEBSEARCH = "websearch_to_tsquery(%s::regconfig, %s)"  # with [CONFIG, text]
+# A query's Japanese, Chinese and Korean runs are searched as the phrase of their pairs of
+# characters (cjk_query, migration 0016), as the search vectors index them.
+WEBSEARCH = "websearch_to_tsquery(%s::regconfig, cjk_query(%s))"  # with [CONFIG, text]
 
 
 @SearchVectorField.register_lookup
@@ -75,7 +87,7 @@ class WebSearchRank(Func):
 def has_lexemes(text: str) -> bool:
     """Whether the query has any word PostgreSQL can look for (not only punctuation or stop words)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text <> ''", [CONFIG, text])
+        cursor.execute(f"SELECT {WEBSEARCH}::text <> ''", [CONFIG, text])
         return cursor.fetchone()[0]
 
 
@@ -99,8 +111,8 @@ def highlight_texts(texts: list[str], text: str) -> list[tuple[bool, SafeString]
     if not texts:
         return []
     sql = (
-        "SELECT to_tsvector(%s::regconfig, t) @@ q, ts_headline(%s::regconfig, t, q, %s)"
-        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n), websearch_to_tsquery(%s::regconfig, %s) AS q ORDER BY n"
+        "SELECT to_tsvector(%s::regconfig, t || ' ' || cjk_bigrams(t)) @@ q, ts_headline(%s::regconfig, t, q, %s)"
+        f" FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n), {WEBSEARCH} AS q ORDER BY n"
     )
     options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
     with connection.cursor() as cursor:

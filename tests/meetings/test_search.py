@@ -72,3 +72,46 @@ EXPECTED_MATCHES = {
     "the": 0,
     "Kono's": 2,
 }
+
+
+JA_STATEMENT = "大韓民国\n日韓外相会談\n平成29年9月7日\n9月7日、河野外務大臣は、康京和韓国外交部長官との間で日韓外相会談を行ったところ、概要以下のとおり。\n1 河野大臣から、拉致問題の早期解決に向けた協力を求めた。\n"
+KO_STATEMENT = "한·일 외교장관회담 결과\n2017년 8월 9일\n강경화 외교장관은 8. 7.(월) 고노 타로 일본 외무대신과 회담을 갖고 의견을 교환하였습니다.\nㅇ 강 장관은 위안부 문제에 대한 국민들의 우려를 전달하였습니다.\n"
+
+
+@pytest.fixture
+def cjk_readouts(db, tmp_path):
+    from django.core.management import call_command
+
+    (tmp_path / "ja.txt").write_text(JA_STATEMENT, encoding="utf-8")
+    (tmp_path / "ko.txt").write_text(KO_STATEMENT, encoding="utf-8")
+    call_command("import_readouts", "--publish", str(tmp_path), verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("拉致", ["河野大臣から、拉致問題の早期解決に向けた協力を求めた。"]),
+        ("拉致問題", ["河野大臣から、拉致問題の早期解決に向けた協力を求めた。"]),
+        ("위안부", ["강 장관은 위안부 문제에 대한 국민들의 우려를 전달하였습니다."]),
+        ("問題の解決", []),
+        ("위안부 -문제", []),
+    ],
+)
+def test_japanese_and_korean_words_are_found_inside_their_sentences(cjk_readouts, query, found):
+    from meetings.models import Statement
+
+    assert list(Statement.objects.search(query).values_list("text", flat=True)) == found
+
+
+def test_the_statements_page_finds_a_korean_word(cjk_readouts, client):
+    response = client.get("/statements/", {"q": "위안부"})
+    assert response.status_code == 200
+    assert "국민들의 우려를" in response.content.decode()
+    assert "拉致問題" not in response.content.decode()
+
+
+def test_the_meeting_list_finds_a_japanese_word(cjk_readouts, client):
+    response = client.get("/", {"q": "拉致"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Japan" in page and "1 meeting" in page.replace("\xa0", " ")
