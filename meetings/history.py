@@ -71,8 +71,9 @@ def next_ids(table: str, count: int) -> list[int]:
 
 
 def copy_rows(table: str, columns: list[str], rows) -> None:
-    """COPY rows into a table: the fastest way PostgreSQL takes rows in."""
-    with connection.cursor() as cursor:
+    """COPY rows into a table: the fastest way PostgreSQL takes rows in. A failure is Django's
+    DatabaseError, as any other query's, so that callers can retry the rows one by one."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

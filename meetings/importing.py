@@ -203,7 +203,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
                 title=p.title[:300],
                 country=p.country,
             )
-            for p in parsed.participants
+            for p in attending(parsed.participants, people)
         ]
     )
     if curated_statements:
@@ -277,7 +277,7 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> 
     values = {
         "date": parsed.meeting_date,
         "date_source": parsed.date_source,
-        "title": parsed.title[:300] or "Meeting",
+        "title": (parsed.meeting_title or parsed.title)[:300] or "Meeting",
         "level": parsed.level,
         "format": parsed.format,
         "city": parsed.city,
@@ -363,6 +363,20 @@ def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participan
             changed.append(person)
     Participant.objects.bulk_update(changed, ["variants", "country", "holder"], batch_size=1000)
     return found, [k for k in new]
+
+
+ROLE_RANK = {"principal": 0, "attendee": 1, "mentioned": 2}
+
+
+def attending(parsed: list[ParsedParticipant], people: dict[str, Participant]) -> list[ParsedParticipant]:
+    """A readout's people, once each: two spellings the archive knows as one person (a name and
+    its gazetteer holder) are one attendance, in the higher of their roles."""
+    best: dict[int, ParsedParticipant] = {}
+    for p in parsed:
+        pk = people[person_key(p)].pk
+        if pk not in best or ROLE_RANK[p.role] < ROLE_RANK[best[pk].role]:
+            best[pk] = p
+    return [p for p in parsed if best[people[person_key(p)].pk] is p]
 
 
 def unique_slugs(names: list[str]) -> list[str]:
@@ -466,7 +480,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     topics = {t.slug: t.pk for t in Topic.objects.all()}
     for item, slot, readout in zip(items, slots, readouts, strict=True):
         meeting_id = slot.pk
-        for p in item.parsed.participants:
+        for p in attending(item.parsed.participants, people):
             attendances.append([meeting_id, readout.pk, people[person_key(p)].pk, p.role, p.title[:300], p.country])
         names = {p.name: people[person_key(p)].pk for p in item.parsed.participants}
         for s in item.parsed.statements:

@@ -21,6 +21,7 @@ from .parse import (
     ParsedStatement,
     UnreadableReadout,
     level_of,
+    make_title,
     resolve_people,
 )
 from .places import CITIES, CITIES_CJK
@@ -57,6 +58,10 @@ NUMBER = re.compile(
     r"[○〇●・•\-－ㅇ※□■◦◯]\s*)+)(?P<rest>.*)$"
 )
 HELD_HERE = re.compile(r"(?:今回の\S{0,6}会談|이번\s*\S{0,6}회담)[^。]*?(?:で開催|에서\s*개최)")
+TITLE_END = re.compile(
+    r"(?:会談|会議|電話会談|懇談|訪日|訪韓|회담|통화|회의|방일|방한)(?:\s*(?:結果|결과|개최\s*결과))?\s*(?:[(（](?:概要|要旨|개요|요지)[)）])?\s*$"
+)
+PHOTO = re.compile(r"^[•・*\-]|写真|사진")
 KANJI_WITH_READING = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})\s*[(（](?P<reading>[\u30a1-\u30fa・ー]+)[)）]")
 
 
@@ -97,15 +102,10 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
         raise UnreadableReadout("no sentence says who met whom; this does not look like a meeting readout")
     header, lead, body = lines[:lead_index], lines[lead_index], lines[lead_index + 1 :]
     published = next((d for line in header if len(line) <= 40 and (d := dates.page_date_cjk(line))), None)
-    title = next(
-        (
-            line
-            for line in header
-            if LEVELS[0][1].search(line) or re.search(r"会談|회담|통화|방일|방한|訪日|訪韓", line)
-        ),
-        "",
-    )
-    title = re.sub(r"\d+$", "", title).strip()
+    # The page's title: the last header line that ends in what the meeting was ("日韓外相会談(概要)",
+    # "이명박 대통령 방일(개요)"), not the site's menus that name the same words.
+    titles = [line for line in header if TITLE_END.search(line) and not PHOTO.search(line)]
+    title = titles[-1] if titles else ""
     issuer = publisher(text, language)
 
     lead_text = NUMBER.sub(r"\g<rest>", lead)
@@ -141,6 +141,7 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     return ParsedReadout(
         issuer=issuer,
         title=title[:300],
+        meeting_title=make_title(issuer, principals, level, fmt),
         meeting_date=meeting_date,
         published_date=published,
         level=level,

@@ -70,6 +70,7 @@ class ParsedReadout:
     topics: list[str]
     content_hash: str
     problems: list[str] = field(default_factory=list)
+    meeting_title: str = ""  # the meeting's title in English, when the page's is in another language
     date_source: str = ""  # how meeting_date was found (meetings.models.DateSource), "" if unknown
     date_evidence: dates.DateEvidence = field(default_factory=dates.DateEvidence)
 
@@ -774,7 +775,7 @@ def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> Pa
     start, duration = _time_and_duration(lead_text)
 
     if not title:
-        title = _make_title(issuer, principals, level, fmt)
+        title = make_title(issuer, principals, level, fmt)
 
     # Statements.
     statements = _statements(body_lines)
@@ -1328,7 +1329,7 @@ def _time_and_duration(lead_text: str) -> tuple[time | None, int | None]:
 ISSUER_NAMES = {"JPN": "Japan", "KOR": "ROK", "CHN": "China", "USA": "U.S."}
 
 
-def _make_title(issuer: str, principals: list[ParsedParticipant], level: str, fmt: str) -> str:
+def make_title(issuer: str, principals: list[ParsedParticipant], level: str, fmt: str) -> str:
     countries = []
     for code in [issuer] + [p.country for p in principals]:
         if code and code not in countries:
