@@ -324,7 +324,7 @@ def writes_versus_copy(corpus: Path) -> dict:
 
     from django.db import connection, connections, transaction
 
-    from meetings.importing import NewReadout, topic_vocabulary, write_new_readouts
+    from meetings.importing import NewReadout, gazetteer_data, topic_vocabulary, write_new_readouts
     from meetings.management.commands import import_readouts as command
 
     files = sorted(corpus.glob("*.txt"))
@@ -333,7 +333,7 @@ def writes_versus_copy(corpus: Path) -> dict:
     connections.close_all()
     start = time.perf_counter()
     with ProcessPoolExecutor(
-        max_workers=os.cpu_count(), initializer=command._init_worker, initargs=(vocabulary,)
+        max_workers=os.cpu_count(), initializer=command._init_worker, initargs=(vocabulary, gazetteer_data())
     ) as pool:
         parsed = list(pool.map(command.parse, [item.text for item in loaded], chunksize=50))
     parse_seconds = time.perf_counter() - start
