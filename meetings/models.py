@@ -313,7 +313,7 @@ class Meeting(models.Model):
 
     @property
     def slug(self) -> str:
-        words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date or 'undated':%Y-%m-%d} {self.title}")
+        words = re.sub(r"[\u2010-\u2015/]", " ", f"{self.date_label} {self.title}")
         return slugify(words)[:80].strip("-") or "meeting"
 
     @property

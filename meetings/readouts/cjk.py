@@ -225,6 +225,18 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
     return ("", country_hit[1]) if country_hit else ("", "")
 
 
+# Who speaks: the name (and title, and reading in brackets), then the subject's particle:
+# "河野大臣から", "岸田総理は", "강 장관은", "아베 총리는".
+SPEAKER_TAIL = r"\s?(?:[(（][^)）]{0,20}[)）])?\s?[^\s、，,。.「」]{0,8}?\s?(?:から|より|は|은|는|이|가|께서)"
+
+
+def speaks(holder, text: str) -> bool:
+    names = {
+        n for names in (*holder.names.values(), *holder.family_names.values()) for n in names if n and not n.isascii()
+    }
+    return any(re.search(re.escape(n) + SPEAKER_TAIL, text) for n in names)
+
+
 def _statements(
     body: list[str], principals: list[ParsedParticipant], gazetteer: Gazetteer | None
 ) -> list[ParsedStatement]:
@@ -247,7 +259,6 @@ def _statements(
             holder = gazetteer.by_slug.get(p.holder) if gazetteer and p.holder else None
             if holder is None:
                 continue
-            names = [n for names in (*holder.names.values(), *holder.family_names.values()) for n in names]
-            if any(n and not n.isascii() and n in s.text for n in names) or (s.joint and p.name not in s.speakers):
+            if speaks(holder, s.text) or (s.joint and p.name not in s.speakers):
                 s.speakers.append(p.name)
     return statements

@@ -1066,7 +1066,7 @@ def resolve_people(
             if holder is None:
                 continue
             p.holder = holder.slug
-            p.country = p.country or holder.country
+            p.country = holder.country  # the gazetteer knows whose office it was
             if (not p.hit.full and p.role == "principal") or not p.name.isascii():
                 # A principal named by title and family name is named in full from the gazetteer,
                 # and a name written in another script is spelled as the archive spells it.
@@ -1074,7 +1074,7 @@ def resolve_people(
                     p.variants.append(p.name)
                 p.name = holder.name
             office = holder.office_on(meeting_date, prefer=p.title or p.hit.title)
-            if office and (not p.title or p.title in GENERIC_TITLE_WORDS):
+            if office and (not p.title or p.title in GENERIC_TITLE_WORDS or not p.title.isascii()):
                 p.title = office.title
         _merge_same_holder(participants)
         principals = [p for p in participants if p.role == "principal"]

@@ -159,7 +159,7 @@ def test_dry_run_json_gives_a_refused_file_one_object_with_the_reason(tmp_path):
     assert (objects[1]["file"], objects[1]["refused"]) == (seed_path("000").name, None)
 
 
-def test_a_readout_with_no_year_is_imported_with_its_date_unknown_and_flagged(tmp_path):
+def test_a_readout_with_no_year_is_imported_with_its_date_unknown_and_flagged(tmp_path, client):
     page = tmp_path / "call.txt"
     page.write_text(
         "CHEONG WA DAE\n\nPresident Moon Jae-in spoke by phone this morning with Prime Minister Shinzo Abe of Japan about the "
@@ -170,6 +170,15 @@ def test_a_readout_with_no_year_is_imported_with_its_date_unknown_and_flagged(tm
     meeting = Meeting.objects.get()
     assert (meeting.date, meeting.date_source, meeting.year, meeting.needs_review) == (None, "", None, True)
     assert "call.txt: no meeting date: nothing in the readout or the gazetteer settles the year" in meeting.review_notes
+    assert meeting.get_absolute_url() == f"/meetings/{meeting.public_id}/date-unknown-rok-japan-summit-telephone-talk/"
+    meeting.status = "published"
+    meeting.save()
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Unknown: no readout of this meeting settles it" in page
+    listed = client.get("/", {"year": "unknown"}).content.decode()
+    assert "ROK-Japan Summit Telephone Talk" in listed and "Date unknown" in listed
+    bib = client.get(f"/meetings/{meeting.public_id}/cite.bib").content.decode()
+    assert "year =" not in bib and f"readoutnd{meeting.public_id}" in bib
 
 
 def test_two_governments_readouts_in_two_languages_attach_to_one_meeting(tmp_path):
