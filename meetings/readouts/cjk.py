@@ -38,7 +38,7 @@ LEAD = {
     ),
 }
 ATTENDEES = re.compile(r"[(（]\s*同席者|同席者\s*[:：]|배석|참석자")
-JOINT = re.compile(r"両(?:外相|首脳|大臣|者|国首脳)|双方|양\s*(?:장관|정상|측)|양측|양국\s*정상|양국은")
+JOINT = re.compile(r"両(?:外相|首脳|大臣|者)|双方|(?<![가-힣])양\s*(?:장관|정상|측)|양측")
 FORMATS = [
     ("video", re.compile(r"テレビ会議|ビデオ会議|オンライン(?:会議|会談|形式)|화상")),
     ("telephone", re.compile(r"電話|전화|통화")),
@@ -225,16 +225,22 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
     return ("", country_hit[1]) if country_hit else ("", "")
 
 
-# Who speaks: the name (and title, and reading in brackets), then the subject's particle:
-# "河野大臣から", "岸田総理は", "강 장관은", "아베 총리는".
-SPEAKER_TAIL = r"\s?(?:[(（][^)）]{0,20}[)）])?\s?[^\s、，,。.「」]{0,8}?\s?(?:から|より|は|은|는|이|가|께서)"
+# Who speaks: the name (and title, and reading in brackets), then the particle of the sentence's
+# topic ("河野大臣から", "岸田総理は", "강 장관은"); a subject's particle (이, 가) only when no topic is
+# named, for it also marks subordinate clauses ("고노 대신이 취임한 것을").
+NAME_TAIL = r"\s?(?:[(（][^)）]{0,20}[)）])?\s?[^\s、，,。.「」]{0,8}?\s?"
+TOPIC = "(?:から|より|は|은|는|께서)"
+SUBJECT = "(?:이|가)"
 
 
-def speaks(holder, text: str) -> bool:
-    names = {
-        n for names in (*holder.names.values(), *holder.family_names.values()) for n in names if n and not n.isascii()
-    }
-    return any(re.search(re.escape(n) + SPEAKER_TAIL, text) for n in names)
+def speakers_of(holders: list, text: str) -> list:
+    def named(holder, particle: str) -> bool:
+        names = {
+            n for ns in (*holder.names.values(), *holder.family_names.values()) for n in ns if n and not n.isascii()
+        }
+        return any(re.search(re.escape(n) + NAME_TAIL + particle, text) for n in names)
+
+    return [h for h in holders if named(h, TOPIC)] or [h for h in holders if named(h, SUBJECT)]
 
 
 def _statements(
@@ -253,12 +259,10 @@ def _statements(
         statements.append(
             ParsedStatement(position=len(statements) + 1, number=marker[:40], heading=heading[:300], text=rest)
         )
+    known = {p.holder: p for p in principals if gazetteer and p.holder in gazetteer.by_slug}
+    holders = [gazetteer.by_slug[slug] for slug in known] if gazetteer else []
     for s in statements:
         s.joint = bool(JOINT.search(s.text)) and len(principals) >= 2
-        for p in principals:
-            holder = gazetteer.by_slug.get(p.holder) if gazetteer and p.holder else None
-            if holder is None:
-                continue
-            if speaks(holder, s.text) or (s.joint and p.name not in s.speakers):
-                s.speakers.append(p.name)
+        speaking = [known[h.slug].name for h in speakers_of(holders, s.text)]
+        s.speakers = list(dict.fromkeys([*speaking, *(p.name for p in principals if s.joint)]))
     return statements

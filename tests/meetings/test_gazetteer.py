@@ -226,3 +226,15 @@ def test_a_briefing_transcript_is_refused():
     )
     with pytest.raises(UnreadableReadout, match="transcript"):
         parse_readout(text)
+
+
+def test_the_speaker_of_a_korean_paragraph_is_its_topic_not_a_subordinate_subject(gazetteer):
+    text = (
+        "한·일 외교장관회담 결과\n2017년 8월 9일\n"
+        "강경화 외교장관은 8. 7.(월) 고노 타로 일본 외무대신과 회담을 갖고 의견을 교환하였습니다.\n"
+        "ㅇ 강 장관은 고노 대신이 외무대신에 취임한 것을 축하하였습니다.\n"
+        "ㅇ 고노 대신이 방일을 기대한다고 하였습니다.\n"
+    )
+    parsed = parse_readout(text, gazetteer=gazetteer, today=TODAY)
+    assert [s.speakers for s in parsed.statements] == [["Kang Kyung-wha"], ["Taro Kono"]]
+    assert parsed.meeting_date == date(2017, 8, 7)
