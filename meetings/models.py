@@ -323,9 +323,14 @@ class Meeting(models.Model):
     @property
     def date_note(self) -> str:
         """How the date was found, when the readouts do not state it in full."""
-        if self.date_source in ("", DateSource.TEXT, DateSource.CURATOR):
-            return ""
-        return f"The year is not stated in the readout: {DateSource(self.date_source).label}."
+        found = {
+            DateSource.PAGE_DATE: "taken from the date of the readout's page",
+            DateSource.PAIRED_READOUT: "taken from the other government's readout of the same meeting",
+            DateSource.WEEKDAY_AND_TERMS: "the one year in which the weekday the readout names fell on that day"
+            " while the principals held office",
+            DateSource.TERMS: "the one year in which the principals all held office on that day",
+        }.get(self.date_source)
+        return f"Not stated in the readout: the year is {found}." if found else ""
 
     @property
     def place(self) -> str:
