@@ -18,6 +18,7 @@ from .importing import ImportRefused, check_importable, topic_vocabulary, write_
 from .models import (
     CURATABLE_MEETING_FIELDS,
     Attendance,
+    DateSource,
     Meeting,
     Office,
     OfficeHolder,
@@ -241,6 +242,8 @@ class MeetingAdmin(MeetingRevisionAdmin):
             edited = [f for f in form.changed_data if f in CURATABLE_MEETING_FIELDS]
             obj.curated_fields = sorted(set(obj.curated_fields) | set(edited))
             obj.lock_version = F("lock_version") + 1
+            if "date" in form.changed_data and "date_source" not in form.changed_data:
+                obj.date_source = DateSource.CURATOR if obj.date else ""
         if obj.status == Status.WITHDRAWN and not obj.withdrawn_at:
             obj.withdrawn_at = timezone.now()
         if obj.status != Status.WITHDRAWN:

@@ -359,3 +359,35 @@ def test_every_seed_meeting_has_its_import_on_record(seeds):
     for meeting in Meeting.objects.all():
         comments = [v.revision.get_comment() for v in Version.objects.get_for_object(meeting)]
         assert comments == [f"Imported {meeting.readouts.get().file_name}"]
+
+
+def test_a_curator_sets_the_date_no_readout_settled(client, curator, tmp_path):
+    page = tmp_path / "call.txt"
+    page.write_text(
+        "CHEONG WA DAE\n\nPresident Moon Jae-in spoke by phone this morning with Prime Minister Shinzo Abe of Japan "
+        "about the situation on the Korean Peninsula.\n\n1. The two leaders agreed to keep in close touch.\n",
+        encoding="utf-8",
+    )
+    call_command("import_readouts", str(page), verbosity=0)
+    meeting = Meeting.objects.get()
+    client = as_user(client, curator)
+    data = form_data(client.get(change_url(meeting)))
+    assert "date" not in data  # empty
+    data["date"] = "2018-04-24"
+    assert client.post(change_url(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert (str(meeting.date), meeting.date_source, meeting.year, meeting.curated_fields) == (
+        "2018-04-24",
+        "curator",
+        2018,
+        ["date"],
+    )
+
+
+def test_the_gazetteer_is_in_the_admin(client, editor):
+    client = as_user(client, editor)
+    response = client.get("/admin/meetings/officeholder/", {"q": "岸田"})
+    assert response.status_code == 200
+    assert "Fumio Kishida" in response.content.decode()
+    assert "Minister for Foreign Affairs 2012–2017" in response.content.decode()
+    assert client.get("/admin/meetings/office/", {"country__exact": "KOR"}).status_code == 200

@@ -238,3 +238,50 @@ def test_the_speaker_of_a_korean_paragraph_is_its_topic_not_a_subordinate_subjec
     parsed = parse_readout(text, gazetteer=gazetteer, today=TODAY)
     assert [s.speakers for s in parsed.statements] == [["Kang Kyung-wha"], ["Taro Kono"]]
     assert parsed.meeting_date == date(2017, 8, 7)
+
+
+def test_the_president_a_korean_presidential_readout_leaves_unnamed_is_the_president_of_that_day(gazetteer):
+    text = (
+        "CHEONG WA DAE\n\nApril 24, 2018\n\n"
+        "The President and Japanese Prime Minister Shinzo Abe held a summit telephone conversation on April 24 "
+        "and discussed the upcoming inter-Korean summit.\n\n1. The two leaders agreed to cooperate closely.\n"
+    )
+    parsed = parse_readout(text, gazetteer=gazetteer, today=TODAY)
+    assert (parsed.issuer, parsed.level, parsed.format) == ("KOR", "summit", "telephone")
+    assert sorted((p.name, p.title, p.country) for p in parsed.principals) == [
+        ("Moon Jae-in", "President", "KOR"),
+        ("Shinzo Abe", "Prime Minister", "JPN"),
+    ]
+
+
+def test_kishida_as_foreign_minister_in_2015(gazetteer):
+    [hit] = gazetteer.find("岸田外務大臣は")
+    holder = hit.holder(date(2015, 3, 21))
+    assert (holder.name, holder.office_on(date(2015, 3, 21)).title) == ("Fumio Kishida", "Minister for Foreign Affairs")
+
+
+@pytest.fixture(scope="module")
+def the_gazetteer():
+    """The project's own gazetteer, from its fixture."""
+    data = {"offices": [], "people": []}
+    for path in sorted((Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer").glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        data["offices"] += part["offices"]
+        data["people"] += part["people"]
+    return Gazetteer(data)
+
+
+def test_a_trilateral_has_three_principals(the_gazetteer):
+    text = (
+        "Japan-U.S.-ROK Summit (Summary)\n\nAugust 19, 2023\n\n"
+        "On August 18, Mr. KISHIDA Fumio, Prime Minister of Japan, held a Japan-U.S.-ROK Summit with the Honorable "
+        "Joseph R. Biden, Jr., President of the United States of America and H.E. Mr. YOON Suk Yeol, President of "
+        "the Republic of Korea (ROK). The overview of the meeting is as follows.\n\n1. The three leaders met.\n"
+    )
+    parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
+    assert [(p.name, p.holder) for p in parsed.principals] == [
+        ("Fumio Kishida", "fumio-kishida"),
+        ("Joseph R. Biden Jr", "joseph-r-biden-jr"),
+        ("Yoon Suk Yeol", "yoon-suk-yeol"),
+    ]
+    assert parsed.level == "summit"
