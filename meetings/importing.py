@@ -51,9 +51,13 @@ def topic_vocabulary() -> dict[str, list[str]]:
             return vocabulary
     except DatabaseError:
         pass  # no tables yet (a dry run before migrate): the fixture still says what topics are
-    path = settings.READOUT_FIXTURES / "topics.json"
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    return {row["fields"]["slug"]: row["fields"]["keywords"] for row in rows if row["model"] == "meetings.topic"}
+    rows = json.loads((settings.READOUT_FIXTURES / "topics.json").read_text(encoding="utf-8"))
+    cjk = json.loads((settings.READOUT_FIXTURES / "topic_keywords_cjk.json").read_text(encoding="utf-8"))
+    return {
+        row["fields"]["slug"]: [*row["fields"]["keywords"], *cjk.get(row["fields"]["slug"], [])]
+        for row in rows
+        if row["model"] == "meetings.topic"
+    }
 
 
 def gazetteer_data() -> dict:

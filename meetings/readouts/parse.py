@@ -1436,6 +1436,9 @@ def _assign_speakers(statements: list[ParsedStatement], participants: list[Parse
         statement.speakers = speakers
 
 
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def compile_vocabulary(vocabulary: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
     return _compile_vocabulary(tuple((slug, tuple(words)) for slug, words in vocabulary.items()))
 
@@ -1447,8 +1450,19 @@ def _compile_vocabulary(vocabulary: tuple[tuple[str, tuple[str, ...]], ...]) -> 
         words = [p.strip() for p in phrases if p.strip()]
         if not words:
             continue
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
-        compiled.append((slug, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.I)))
+        # Latin words whole ("UN" is not in "UNESCO"); Japanese, Chinese and Korean words, whose
+        # scripts put no spaces between words, wherever they stand ("拉致" in "拉致問題の").
+        latin = [w for w in words if not CJK_CHAR.search(w)]
+        cjk = [w for w in words if CJK_CHAR.search(w)]
+        parts = []
+        if latin:
+            alternatives = "|".join(
+                re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(latin, key=len, reverse=True)
+            )
+            parts.append(rf"(?<![\w-])(?:{alternatives})(?![\w])")
+        if cjk:
+            parts.append("|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(cjk, key=len, reverse=True)))
+        compiled.append((slug, re.compile("|".join(parts), re.I)))
     return compiled
 
 

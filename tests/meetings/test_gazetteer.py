@@ -285,3 +285,13 @@ def test_a_trilateral_has_three_principals(the_gazetteer):
         ("Yoon Suk Yeol", "yoon-suk-yeol"),
     ]
     assert parsed.level == "summit"
+
+
+def test_japanese_and_korean_statements_are_tagged_with_topics():
+    from meetings.readouts import compile_vocabulary, tag_topics
+
+    vocabulary = compile_vocabulary({"abductions": ["abduction", "拉致", "납치"], "united-nations": ["UN", "国連"]})
+    assert tag_topics("河野大臣から拉致問題の解決に向けた協力を要請した。", vocabulary) == ["abductions"]
+    assert tag_topics("납치 문제", vocabulary) == ["abductions"]
+    assert tag_topics("国連安保理で", vocabulary) == ["united-nations"]
+    assert tag_topics("UNESCO", vocabulary) == []
