@@ -1,4 +1,4 @@
-"""Japanese and Korean readouts: the conventions both governments' pages share.
+"""Japanese, Korean and Chinese readouts: the conventions their governments' pages share.
 
 A page gives its title and date on lines of their own (平成29年9月7日, 2008년 4월 21일), then a
 lead paragraph that says who met whom ("…河野外務大臣は，康京和（カン・ギョンファ）韓国外交部長官と
@@ -36,22 +36,29 @@ LEAD = {
         r"회담을\s*(?:갖|가졌|가지|개최|했|하)|회담했|회담이\s*열렸|회담을\s*열|"
         r"통화를\s*(?:갖|가졌|가지|하|했)|통화했|전화\s*통화|면담을\s*(?:갖|가졌|했)|회동을\s*(?:갖|가졌|했)"
     ),
+    # China's foreign ministry: "王毅同日本外相林芳正通电话", "习近平会见日本首相岸田文雄", "举行会谈".
+    "zh": re.compile(r"会见|会谈|通电话|通话|举行会晤|会晤|视频会议|视频通话"),
 }
 ATTENDEES = re.compile(r"[(（]\s*同席者|同席者\s*[:：]|배석|참석자")
-JOINT = re.compile(r"両(?:外相|首脳|大臣|者)|双方|(?<![가-힣])양\s*(?:장관|정상|측)|양측")
+# Both principals as the subject: "両外相は", "양 장관은", "双方同意" (not "双方要…", one side's advice).
+JOINT = re.compile(
+    r"(?:両(?:外相|首脳|大臣|者)|双方|(?<![가-힣])양\s*(?:장관|정상|측)|양측|两国外长|两国领导人)"
+    r"\s?(?:は|も|が|은|는|이|가|同意|一致|认为|确认|重申|商定|一致同意)"
+)
 FORMATS = [
-    ("video", re.compile(r"テレビ会議|ビデオ会議|オンライン(?:会議|会談|形式)|화상")),
-    ("telephone", re.compile(r"電話|전화|통화")),
+    ("video", re.compile(r"テレビ会議|ビデオ会議|オンライン(?:会議|会談|形式)|화상|视频")),
+    ("telephone", re.compile(r"電話|전화|통화|电话|通话")),
 ]
 LEVELS = [
-    ("summit", re.compile(r"首脳|サミット|정상")),
-    ("foreign-ministers", re.compile(r"外相|外務大臣会談|외교장관|외무장관|외교부장관")),
+    ("summit", re.compile(r"首脳|サミット|정상|元首|首脑|峰会")),
+    ("foreign-ministers", re.compile(r"外相|外務大臣会談|외교장관|외무장관|외교부장관|外长")),
     ("vice-ministers", re.compile(r"次官(?:級)?(?:会談|協議)|차관\s*(?:회담|협의)")),
 ]
 # Words after a place that say the meeting was there: "ソウルを訪問中", "指宿市において", "필리핀을 방문 중".
 PLACE_MARK = re.compile(
     r"^[)）]?\s*(?:市|県|州|島)?\s*(?:を訪問|に訪問|訪問|出張|において|における|で開催|で行|に到着|に滞在|滞在|のホテル|市内)"
     r"|^(?:을|를|에서|에)?\s*(?:방문|에서|개최|도착|순방)"
+    r"|^(?:出席|访问|举行|期间)"
 )
 NUMBER = re.compile(
     r"^(?P<marker>(?:\d{1,2}(?:[.．、]|\s)\s*|[(（](?:\d{1,2}|[ア-ンｱ-ﾝ]|[ㄱ-ㅎ]|[가-힣])[)）]\s*|[가-하]\.\s*|"
@@ -71,7 +78,8 @@ def country_names(language: str) -> dict[str, str]:
     the short forms readouts use: "ロシア" for ロシア連邦, "ブルネイ" for ブルネイ・ダルサラーム国."""
     import pycountry
 
-    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+    locale = {"zh": "zh_CN"}.get(language, language)
+    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
     names: dict[str, str] = {}
     for country in pycountry.countries:
         full = translation.gettext(country.name)
@@ -84,8 +92,12 @@ def country_names(language: str) -> dict[str, str]:
         for form in forms:
             if len(form) >= 2:
                 names.setdefault(form, country.alpha_3)
-    names.setdefault("韓国" if language == "ja" else "한국", "KOR")
-    names.setdefault("米国" if language == "ja" else "미국", "USA")
+    for short, code in {"ja": {"韓国": "KOR", "米国": "USA"}, "ko": {"한국": "KOR", "미국": "USA"}}.get(
+        language, {}
+    ).items():
+        names.setdefault(short, code)
+    if language == "zh":
+        names.update({"韩国": "KOR", "美国": "USA", "日本": "JPN"})
     return names
 
 
@@ -213,7 +225,8 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
             after = sentence[m.end() :]
             if re.match(r"[県道府省]", after):
                 continue  # a prefecture or province: the city named after it is the place
-            if PLACE_MARK.match(after) and (city_hit is None or m.start() < city_hit[0]):
+            at = sentence[: m.start()].endswith(("在", "于"))  # Chinese: "在北京会见"
+            if (at or PLACE_MARK.match(after)) and (city_hit is None or m.start() < city_hit[0]):
                 city_hit = (m.start(), english)
     if city_hit:
         english = city_hit[1]
@@ -229,7 +242,7 @@ def _place(sentence: str, language: str) -> tuple[str, str]:
 # topic ("河野大臣から", "岸田総理は", "강 장관은"); a subject's particle (이, 가) only when no topic is
 # named, for it also marks subordinate clauses ("고노 대신이 취임한 것을").
 NAME_TAIL = r"\s?(?:[(（][^)）]{0,20}[)）])?\s?[^\s、，,。.「」]{0,8}?\s?"
-TOPIC = "(?:から|より|は|은|는|께서)"
+TOPIC = "(?:から|より|は|은|는|께서|表示|说|指出|强调|介绍|称)"
 SUBJECT = "(?:이|가)"
 
 

@@ -73,7 +73,7 @@ def cjk_evidence(lead: str, language: str) -> DateEvidence:
     full = page_date_cjk(lead)
     if full:
         return DateEvidence(full.year, full.month, full.day, None)
-    if language == "ja":
+    if language in ("ja", "zh"):
         m = JA_MONTH_DAY.search(lead)
         if m:
             weekday = JA_WEEKDAYS.index(m.group("weekday")) if m.group("weekday") else None

@@ -227,7 +227,10 @@ class Gazetteer:
         cjk_titles = sorted({w for lang in ("ja", "ko", "zh") for w in titles.get(lang, ())}, key=len, reverse=True)
         cjk_full = sorted((k for k in self._full if not k.isascii()), key=len, reverse=True)
         cjk_family = sorted((k for k in self._family if not k.isascii()), key=len, reverse=True)
-        self._cjk_full_re = re.compile("|".join(r"\s?".join(map(re.escape, k)) for k in cjk_full)) if cjk_full else None
+        # Written with or without the space or the middle dot between names ("ユン・ソンニョル").
+        self._cjk_full_re = (
+            re.compile("|".join(r"[\s・·]?".join(map(re.escape, k)) for k in cjk_full)) if cjk_full else None
+        )
         self._title_family_re = re.compile(
             r"(?<![\w])(?P<title>(?i:" + "|".join(_flex(t) for t in latin_titles) + r"))\s+"
             r"(?P<name>[A-Z]\w*(?:-[A-Za-z]+)?)(?![\w-])(?!\s+[A-Z][a-z])"

@@ -665,7 +665,7 @@ def parse_readout(
     text = unicodedata.normalize("NFC", text).translate(SMART).replace("''", "'")
     language = detect_language(text)
     today = today or date.today()
-    if language in ("ja", "ko"):
+    if language in ("ja", "ko", "zh"):
         from .cjk import parse_cjk
 
         parsed = parse_cjk(text, language, gazetteer=gazetteer, today=today)
@@ -674,7 +674,7 @@ def parse_readout(
     else:
         raise UnreadableReadout(
             f"the readout is written in {LANGUAGE_NAMES.get(language, language)}; "
-            "the importer reads English, Japanese and Korean readouts"
+            "the importer reads English, Japanese, Korean and Chinese readouts"
         )
     parsed.content_hash = hashlib.sha256(original.encode("utf-8")).hexdigest()
     if vocabulary:

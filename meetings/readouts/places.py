@@ -274,6 +274,7 @@ CITIES = {
 # of CITIES, which gives the country).
 CITIES_CJK = {
     "東京": "Tokyo",
+    "东京": "Tokyo",
     "도쿄": "Tokyo",
     "동경": "Tokyo",
     "京都": "Kyoto",

@@ -295,3 +295,30 @@ def test_japanese_and_korean_statements_are_tagged_with_topics():
     assert tag_topics("납치 문제", vocabulary) == ["abductions"]
     assert tag_topics("国連安保理で", vocabulary) == ["united-nations"]
     assert tag_topics("UNESCO", vocabulary) == []
+
+
+def test_a_chinese_readout(the_gazetteer):
+    text = (
+        "秦刚会见日本外相林芳正\n2023年4月2日\n"
+        "2023年4月2日，国务委员兼外长秦刚在北京会见日本外相林芳正。\n"
+        "秦刚表示，中日互为近邻，双方要妥善处理分歧。\n"
+        "双方同意保持沟通。\n"
+    )
+    parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
+    assert (parsed.issuer, parsed.language, parsed.meeting_date, parsed.date_source) == (
+        "CHN",
+        "zh",
+        date(2023, 4, 2),
+        "text",
+    )
+    assert (parsed.level, parsed.format, parsed.city, parsed.country) == (
+        "foreign-ministers",
+        "in-person",
+        "Beijing",
+        "CHN",
+    )
+    assert [p.name for p in parsed.principals] == ["Qin Gang", "Yoshimasa Hayashi"]
+    assert [(s.speakers, s.joint) for s in parsed.statements] == [
+        (["Qin Gang"], False),
+        (["Qin Gang", "Yoshimasa Hayashi"], True),
+    ]

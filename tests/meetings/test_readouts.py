@@ -138,8 +138,9 @@ def test_surname_first_capitals_are_turned_to_given_name_first_for_japanese_name
         ("", "the file is empty"),
         ("   \n\n ", "the file is empty"),
         (
-            "外交部发言人答记者问。\n\n问：请介绍一下情况。答：我们欢迎各方努力。",
-            "the readout is written in Chinese; the importer reads English, Japanese and Korean readouts",
+            "Министр иностранных дел провёл встречу с коллегой.\n\nСтороны обсудили отношения.",
+            "the readout is written in a language other than English; "
+            "the importer reads English, Japanese, Korean and Chinese readouts",
         ),
         (
             "A recipe for bread.\n\nMix flour and water.",
