@@ -768,6 +768,7 @@ def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> Pa
         participants, evidence, published, issuer, title + " " + lead_sentence, gazetteer, today=today
     )
     principals = [p for p in participants if p.role == "principal"]
+    issuer = issuer or _unqualified_side(lead_sentence, principals)
     level = level_of(principals, gazetteer, meeting_date) or _level(principals, title + " " + lead_text)
     fmt = _format(title + " " + lead_text, issuer)
     city, country = ("", "") if fmt != "in-person" else _place(header_text, lead_text)
@@ -1067,7 +1068,8 @@ def resolve_people(
                 continue
             p.holder = holder.slug
             p.country = holder.country  # the gazetteer knows whose office it was
-            if (not p.hit.full and p.role == "principal") or not p.name.isascii():
+            reordered = name_key(p.name) == name_key(holder.name)  # "Kishida Fumio", "KISHIDA Fumio"
+            if (not p.hit.full and p.role == "principal") or not p.name.isascii() or reordered:
                 # A principal named by title and family name is named in full from the gazetteer,
                 # and a name written in another script is spelled as the archive spells it.
                 if p.name not in p.variants:
@@ -1099,6 +1101,25 @@ def resolve_people(
             known = [gazetteer.by_slug[p.holder] for p in participants if p.role == "principal" and p.holder]
             meeting_date, source = dates.settle(evidence, published, known, gazetteer, today=today)
     return meeting_date, source
+
+
+def _unqualified_side(lead: str, principals: list[ParsedParticipant]) -> str:
+    """A government's readout names the other side's principal with their country ("Prime
+    Minister Kishida Fumio of Japan", "Japanese Foreign Minister Hayashi", "Minister for Foreign
+    Affairs of Japan Hayashi") and its own without: the page's issuer is the side left unqualified,
+    when the gazetteer says whose side each principal was on. "" when that does not settle it."""
+    if len(principals) != 2 or not all(p.holder and p.country for p in principals):
+        return ""
+    qualified = []
+    for p in principals:
+        names = "|".join(re.escape(n) for n in [p.name, *p.variants, p.surname] if n)
+        own = [k for k, v in {**COUNTRIES, **NATIONALITIES}.items() if v == p.country]
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(own, key=len, reverse=True))
+        near = rf"(?:\b(?:{words})\b[^,;.]{{0,60}}?(?:{names})|(?:{names})(?:,[^,;]{{0,80}}?|\s+)of\s+(?:the\s+)?(?:{words})\b)"
+        qualified.append(bool(words and names and re.search(near, lead)))
+    if qualified.count(True) != 1:
+        return ""
+    return principals[qualified.index(False)].country
 
 
 GENERIC_TITLE_WORDS = {"", "Minister", "President", "Secretary", "Mr.", "Ms.", "Mrs.", "Dr.", "H.E."}

@@ -60,6 +60,15 @@ PROFILES = [
         "USA",
         _p(r"Office of the Spokesperson|^Statements (?:&|and) Releases$|^The White House$|^Readout of "),
     ),
+    # Australia's Prime Minister and foreign minister: their pages are signed with the office or
+    # the minister's style ("Prime Minister of Australia", "Senator the Hon Penny Wong").
+    Profile(
+        "Australian Government",
+        "AUS",
+        _p(
+            r"^Prime Minister of Australia$|Australian Government|^(?:Senator )?[Tt]he Hon\.? [A-Z][a-z]+ [A-Z][a-z]+(?: MP)?$"
+        ),
+    ),
     # China's foreign ministry and its embassies and consulates.
     Profile(
         "China MFA and missions",

@@ -281,7 +281,7 @@ def test_a_trilateral_has_three_principals(the_gazetteer):
     parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
     assert [(p.name, p.holder) for p in parsed.principals] == [
         ("Fumio Kishida", "fumio-kishida"),
-        ("Joseph R. Biden Jr", "joseph-r-biden-jr"),
+        ("Joseph R. Biden Jr.", "joseph-r-biden-jr"),
         ("Yoon Suk Yeol", "yoon-suk-yeol"),
     ]
     assert parsed.level == "summit"
@@ -322,3 +322,24 @@ def test_a_chinese_readout(the_gazetteer):
         (["Qin Gang"], False),
         (["Qin Gang", "Yoshimasa Hayashi"], True),
     ]
+
+
+def test_the_issuer_is_the_side_a_readout_leaves_unqualified(the_gazetteer):
+    text = (
+        "President Yoon Suk Yeol held a summit with Prime Minister Kishida Fumio of Japan at the Prime Minister's "
+        "Office in Tokyo on March 16 and discussed ways to restore bilateral ties.\n"
+    )
+    parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
+    assert (parsed.issuer, parsed.city, parsed.meeting_date) == ("KOR", "Tokyo", None)  # 2023 and 2024 both fit
+    assert [p.name for p in parsed.principals] == ["Yoon Suk Yeol", "Fumio Kishida"]
+
+
+def test_an_australian_prime_ministers_readout_in_the_first_person(the_gazetteer):
+    text = (
+        "Meeting with Prime Minister of Japan\n9 September 2023\nPrime Minister of Australia\n"
+        "Today I met with Prime Minister Kishida Fumio of Japan on the margins of the ASEAN-related summits in "
+        "Jakarta. We discussed our special strategic partnership.\n"
+    )
+    parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
+    assert (parsed.issuer, parsed.meeting_date, parsed.level) == ("AUS", date(2023, 9, 9), "summit")
+    assert [p.name for p in parsed.principals] == ["Anthony Albanese", "Fumio Kishida"]
