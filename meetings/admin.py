@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from .curation import CurationError, merge_participants, merge_statements, retag, split_statement
-from .importing import ImportRefused, check_importable, topic_vocabulary, write_readout
+from .importing import ImportRefused, check_importable, read_readout, write_readout
 from .models import (
     CURATABLE_MEETING_FIELDS,
     Attendance,
@@ -31,7 +31,7 @@ from .models import (
     Topic,
     country_name,
 )
-from .readouts import UnreadableReadout, parse_readout
+from .readouts import UnreadableReadout
 
 PUBLIC_STATES = {Status.PUBLISHED, Status.WITHDRAWN}
 
@@ -313,7 +313,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
         text = form.cleaned_data["text"]
         problem, parsed, existing = "", None, None
         try:
-            parsed = parse_readout(text, vocabulary=topic_vocabulary())
+            parsed = read_readout(text)
             check_importable(parsed)
         except (UnreadableReadout, ImportRefused) as exc:
             problem = str(exc)
@@ -332,7 +332,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
 
     def _import_upload(self, request, file_name, text):
         try:
-            parsed = parse_readout(text, vocabulary=topic_vocabulary())
+            parsed = read_readout(text)
             with transaction.atomic(), reversion.create_revision(manage_manually=True):
                 reversion.set_user(request.user)
                 reversion.set_comment(f"Uploaded {file_name}")

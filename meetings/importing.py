@@ -25,8 +25,9 @@ from .models import (
     Status,
     Topic,
 )
-from .readouts import ParsedParticipant, ParsedReadout, name_key
+from .readouts import ParsedParticipant, ParsedReadout, name_key, parse_readout
 from .readouts.dates import make_date
+from .readouts.gazetteer import Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,14 @@ def gazetteer_data() -> dict:
         merged["offices"] += part["offices"]
         merged["people"] += part["people"]
     return merged
+
+
+def read_readout(text: str) -> ParsedReadout:
+    """Parse one text as the importer does, with the archive's topics and gazetteer, its date
+    inferred from the other government's readout when the archive has it (the admin's upload)."""
+    parsed = parse_readout(text, vocabulary=topic_vocabulary(), gazetteer=Gazetteer(gazetteer_data()))
+    infer_dates([parsed])
+    return parsed
 
 
 def person_key(p: ParsedParticipant) -> str:

@@ -20,6 +20,7 @@ from .parse import (
     ParsedReadout,
     ParsedStatement,
     UnreadableReadout,
+    date_problems,
     level_of,
     make_title,
     resolve_people,
@@ -148,8 +149,7 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
     problems = []
     if not principals:
         problems.append("no principals found")
-    if meeting_date is None:
-        problems.append("no meeting date: nothing in the readout or the gazetteer settles the year")
+    problems += date_problems(evidence, meeting_date, date_source)
     return ParsedReadout(
         issuer=issuer,
         title=title[:300],

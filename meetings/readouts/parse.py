@@ -784,8 +784,7 @@ def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> Pa
     topics: list[str] = []
     if not principals:
         problems.append("no principals found")
-    if meeting_date is None:
-        problems.append("no meeting date: nothing in the readout or the gazetteer settles the year")
+    problems += date_problems(evidence, meeting_date, date_source)
     for s in statements:
         if not s.speakers and not s.joint and s.number:
             problems.append(f"statement {s.number or s.position} has no speaker")
@@ -1120,6 +1119,15 @@ def _unqualified_side(lead: str, principals: list[ParsedParticipant]) -> str:
     if qualified.count(True) != 1:
         return ""
     return principals[qualified.index(False)].country
+
+
+def date_problems(evidence: dates.DateEvidence, meeting_date: date | None, source: str) -> list[str]:
+    """What a curator should check of the date: none found, or the page's date taken whole."""
+    if meeting_date is None:
+        return ["no meeting date: nothing in the readout or the gazetteer settles the year"]
+    if source == "page-date" and not (evidence.day or evidence.today):
+        return ["meeting date taken from the page's date: the readout gives no date of its own"]
+    return []
 
 
 GENERIC_TITLE_WORDS = {"", "Minister", "President", "Secretary", "Mr.", "Ms.", "Mrs.", "Dr.", "H.E."}
