@@ -7,13 +7,25 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from . import facetindex
 from .cards import template_fingerprint
-from .models import FACETS, FacetCache, Format, Level, MatchCache, Meeting, Participant, Statement, Topic, country_name
+from .models import (
+    FACETS,
+    FacetCache,
+    Format,
+    Level,
+    MatchCache,
+    Meeting,
+    Participant,
+    Statement,
+    Topic,
+    country_name,
+    newest,
+)
 from .search import clean_query
 
 MAX_VALUES = 20
@@ -169,8 +181,8 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
                 return queryset.by_relevance(self.search_text)
             self.rank_bounded = True  # too many matches to rank each one: newest first
         if sort == "oldest":
-            return queryset.order_by("date", "pk")
-        return queryset.order_by("-date", "-pk")
+            return queryset.order_by(F("date").asc(nulls_last=True), "pk")
+        return queryset.order_by(newest(), "-pk")
 
     rank_bounded = False
 
@@ -373,7 +385,7 @@ class StatementFilter(SearchTextMixin, LightFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset).distinct()
-        order = ["-meeting__date", "readout_id", "position"]
+        order = [F("meeting__date").desc(nulls_last=True), "readout_id", "position"]
         return queryset.by_relevance(self.search_text, order) if self.search_text else queryset.order_by(*order)
 
     def speaker_counts(self) -> list[dict]:

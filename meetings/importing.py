@@ -27,7 +27,7 @@ from .models import (
 )
 from .readouts import ParsedParticipant, ParsedReadout, name_key, parse_readout
 from .readouts.dates import make_date
-from .readouts.gazetteer import Gazetteer
+from .readouts.gazetteer import SEPARATORS, Gazetteer, fold
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,13 @@ def read_readout(text: str) -> ParsedReadout:
 
 def person_key(p: ParsedParticipant) -> str:
     """Who a participant is, whatever the spelling: the gazetteer's person, else the name's key."""
-    return f"@{p.holder}" if p.holder else name_key(p.name)
+    return f"@{p.holder}" if p.holder else participant_key(p.name)
+
+
+def participant_key(name: str) -> str:
+    """A participant's stored name key: the name's Latin words, sorted; a name in another script
+    (李京秀), which has none, as it is written."""
+    return name_key(name) or SEPARATORS.sub("", fold(name))
 
 
 def pair_key(parsed: ParsedReadout) -> str:
@@ -97,20 +103,30 @@ def pair_key(parsed: ParsedReadout) -> str:
     return "|".join(sorted(person_key(p) for p in parsed.principals))
 
 
-def date_from_pair(parsed: ParsedReadout, others: list[tuple[str, date]]) -> date | None:
+def same_meeting(on: date | None, issuer: str, other_on: date | None, other_issuers: list[str]) -> bool:
+    """Whether a readout of these principals on this date is of a meeting another readout of the
+    same principals gives: the same date, or a day apart when another government published it
+    (the two governments may write the date in their own time zones)."""
+    if on is None or other_on is None:
+        return False
+    apart = abs((on - other_on).days)
+    return apart == 0 or (apart == 1 and issuer not in other_issuers)
+
+
+def date_from_pair(parsed: ParsedReadout, others: list[tuple[str, date, list[str]]]) -> date | None:
     """The date of the other government's readout of the same meeting: same principals, and the
-    month and day this readout gives a day apart at most. `others` are (pair key, date)."""
+    month and day this readout gives a day apart at most. `others` are (pair key, date, issuers)."""
     e = parsed.date_evidence
     if parsed.meeting_date or not (e.month and e.day) or len(parsed.principals) < 2:
         return None
     key = pair_key(parsed)
     found = set()
-    for other_key, other_date in others:
-        if other_key != key or other_date is None:
+    for other_key, other_date, issuers in others:
+        if other_key != key or parsed.issuer in issuers:
             continue
         for year in (other_date.year - 1, other_date.year, other_date.year + 1):
             candidate = make_date(year, e.month, e.day)
-            if candidate and abs((candidate - other_date).days) <= 1:
+            if same_meeting(candidate, parsed.issuer, other_date, issuers):
                 found.add(candidate)
     return found.pop() if len(found) == 1 else None
 
@@ -121,10 +137,12 @@ def infer_dates(items: list[ParsedReadout]) -> None:
     undated = [p for p in items if p.meeting_date is None and p.date_evidence.month and len(p.principals) >= 2]
     if not undated:
         return
-    others = [(pair_key(p), p.meeting_date) for p in items if p.meeting_date]
+    others = [(pair_key(p), p.meeting_date, [p.issuer]) for p in items if p.meeting_date]
     try:
         keys = {pair_key(p) for p in undated}
-        others += list(Meeting.objects.filter(pair_key__in=keys, date__isnull=False).values_list("pair_key", "date"))
+        others += list(
+            Meeting.objects.filter(pair_key__in=keys, date__isnull=False).values_list("pair_key", "date", "issuers")
+        )
     except DatabaseError:
         pass  # no tables yet: the batch alone
     for parsed in undated:
@@ -135,16 +153,15 @@ def infer_dates(items: list[ParsedReadout]) -> None:
             parsed.problems = [p for p in parsed.problems if not p.startswith("no meeting date")]
 
 
-def matching_meeting(key: str, on: date | None):
-    """The meeting another government's readout of this one already made, if any."""
-    if on is None:
+def matching_meeting(key: str, on: date | None, issuer: str):
+    """The meeting another readout of this one already made, if any: the same date first."""
+    if on is None or not key:
         return None
-    return (
-        Meeting.objects.select_for_update()
-        .filter(pair_key=key, date__range=(on - timedelta(days=1), on + timedelta(days=1)))
-        .order_by("pk")
-        .first()
+    near = Meeting.objects.select_for_update().filter(
+        pair_key=key, date__range=(on - timedelta(days=1), on + timedelta(days=1))
     )
+    found = [m for m in near.order_by("pk") if same_meeting(on, issuer, m.date, m.issuers)]
+    return min(found, key=lambda m: abs((m.date - on).days), default=None)
 
 
 def check_importable(parsed: ParsedReadout) -> None:
@@ -172,13 +189,15 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     key = pair_key(parsed)
     if existing:
         meeting = Meeting.objects.select_for_update().get(pk=existing.meeting_id)
-        if meeting.pair_key != key or meeting.date != parsed.meeting_date:
+        if meeting.pair_key != key or not (
+            "date" in meeting.curated_fields or same_meeting(parsed.meeting_date, parsed.issuer, meeting.date, [])
+        ):
             conflicts.append(
                 f"the changed text gives another date or other principals ({parsed.meeting_date}, {key}); "
                 "the readout stays with its meeting"
             )
     else:
-        meeting = matching_meeting(key, parsed.meeting_date)
+        meeting = matching_meeting(key, parsed.meeting_date, parsed.issuer)
     created_meeting = meeting is None
     if created_meeting:
         meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
@@ -306,7 +325,7 @@ def _fill_meeting(meeting: Meeting, parsed: ParsedReadout, *, primary: bool) -> 
     conflicts = []
     for name, value in values.items():
         current = getattr(meeting, name)
-        if name in meeting.curated_fields:
+        if name in meeting.curated_fields or (name == "date_source" and "date" in meeting.curated_fields):
             if value not in (None, "") and value != current:
                 conflicts.append(f"{name} stays {current!s} as a curator set it; the readout says {value!s}")
             continue
@@ -333,7 +352,7 @@ def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participan
             first[key] = p
     holders = OfficeHolder.objects.in_bulk([k[1:] for k in first if k.startswith("@")], field_name="slug")
     display = {key: holders[key[1:]].name if key[1:] in holders else p.name for key, p in first.items()}
-    wanted = {key: name_key(name) for key, name in display.items()}
+    wanted = {key: participant_key(name) for key, name in display.items()}
     linked = {p.holder_id: p for p in Participant.objects.filter(holder__in=holders.values())}
 
     def lookup() -> dict[str, Participant]:
@@ -440,15 +459,24 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     ]
     # The meetings these readouts may belong to, by principals; then by date, a day apart at most.
     candidates: dict[str, list[Meeting]] = {}
-    for m in Meeting.objects.select_for_update().filter(pair_key__in=set(keys), date__isnull=False).order_by("pk"):
-        candidates.setdefault(m.pair_key, []).append(m)
+    dated = [item.parsed.meeting_date for item in items if item.parsed.meeting_date]
+    if dated:
+        near = Meeting.objects.select_for_update().filter(
+            pair_key__in=set(keys) - {""},
+            date__range=(min(dated) - timedelta(days=1), max(dated) + timedelta(days=1)),
+        )
+        for m in near.order_by("pk"):
+            candidates.setdefault(m.pair_key, []).append(m)
     existing_ids = {m.pk for ms in candidates.values() for m in ms}
     new_meetings = []
     conflicts: list[list[str]] = []
     slots: list[Meeting] = []
     for item, key, found in zip(items, keys, item_notes, strict=True):
         on = item.parsed.meeting_date
-        meeting = next((m for m in candidates.get(key, []) if on and m.date and abs((m.date - on).days) <= 1), None)
+        fitting = [
+            m for m in candidates.get(key, []) if key and same_meeting(on, item.parsed.issuer, m.date, m.issuers)
+        ]
+        meeting = min(fitting, key=lambda m: abs((m.date - on).days), default=None)
         clashes = []
         if meeting is None:
             meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
@@ -459,6 +487,8 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
             clashes = _fill_meeting(meeting, item.parsed, primary=False)
         conflicts.append(clashes)
         slots.append(meeting)
+        if item.parsed.issuer not in meeting.issuers:  # for the next readouts of this batch
+            meeting.issuers = [*meeting.issuers, item.parsed.issuer]
         notes = [*found, *(f"{item.file_name}: {c}" for c in clashes)]
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = meeting.needs_review or bool(notes)

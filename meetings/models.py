@@ -34,6 +34,11 @@ def fast_reverse(name: str, **kwargs: str) -> str:
     return _url_template(name, get_script_prefix(), tuple(sorted(kwargs))).format(**kwargs)
 
 
+def newest(field: str = "date") -> models.OrderBy:
+    """Newest first, meetings whose date is unknown last."""
+    return models.F(field).desc(nulls_last=True)
+
+
 def new_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
 
@@ -203,7 +208,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def by_relevance(self, text: str):
         """Best match first; ts_rank is computed for every match, so callers bound the matches."""
-        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", "-date", "-pk")
+        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", newest(), "-pk")
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
@@ -236,7 +241,9 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300)
     pair_key = models.CharField(
-        max_length=200, db_index=True, help_text="The date and principals that identify the meeting across readouts."
+        max_length=200,
+        db_index=True,
+        help_text="The principals that identify the meeting across readouts (with its date, a day apart at most).",
     )
     topics = models.ManyToManyField("Topic", blank=True, related_name="meetings")
     # Derived from the readouts, attendances and topics by refresh_derived(), so that filtering,
@@ -277,7 +284,7 @@ class Meeting(models.Model):
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "title"]
+        ordering = [newest(), "title"]
         permissions = [("publish_meeting", "Can publish and withdraw meetings")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="meeting_status_valid"),
@@ -302,7 +309,7 @@ class Meeting(models.Model):
             GinIndex(fields=["topic_slugs"], name="meeting_topics_gin"),
             models.Index(fields=["year", "level"], name="meeting_year_level"),
             # Browsing newest first, page after page: an index-only walk to the page's ids.
-            models.Index(fields=["status", "-date", "-id"], name="meeting_status_date_id"),
+            models.Index(models.F("status"), newest(), models.F("id").desc(), name="meeting_status_date_id"),
         ]
 
     def __str__(self):

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from . import cards, citations
 from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
-from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
+from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic, newest
 from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
 from .versions import live_view, public_versions, version_view
 
@@ -333,11 +333,11 @@ class ParticipantDetailView(DetailView):
         context["attendances"] = (
             Attendance.objects.filter(participant=person, meeting__status=published)
             .select_related("meeting")
-            .order_by("-meeting__date", "meeting_id", "role")
+            .order_by(newest("meeting__date"), "meeting_id", "role")
             .distinct("meeting__date", "meeting_id")[:200]
         )
         statements = Statement.objects.filter(speakers=person, meeting__status=published)
-        context["statements"] = statements.with_related().order_by("-meeting__date", "position")[:50]
+        context["statements"] = statements.with_related().order_by(newest("meeting__date"), "position")[:50]
         context["statement_count"] = statements.count()
         return context
 
@@ -353,16 +353,18 @@ class TopicDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         topic = self.object
         meetings = Meeting.objects.published().filter(topic_slugs__contains=[topic.slug])
-        by_year = list(meetings.order_by().values("year").annotate(n=Count("pk")).order_by("year"))
+        by_year = list(
+            meetings.order_by().values("year").annotate(n=Count("pk")).order_by(F("year").asc(nulls_last=True))
+        )
         peak = max((row["n"] for row in by_year), default=1)
         for row in by_year:
             row["percent"] = round(100 * row["n"] / peak)
         context.update(
             by_year=by_year,
             meeting_count=sum(row["n"] for row in by_year),
-            meetings=meetings.with_related().order_by("-date")[:20],
+            meetings=meetings.with_related().order_by(newest())[:20],
             statements=Statement.objects.filter(topics=topic, meeting__status=Status.PUBLISHED)
             .with_related()
-            .order_by("-meeting__date", "position")[:20],
+            .order_by(newest("meeting__date"), "position")[:20],
         )
         return context

@@ -11,7 +11,7 @@ name written in 漢字 with its reading in katakana ("李京秀（イ・ギョ�
 import gettext
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from . import dates
 from .gazetteer import Gazetteer
@@ -73,7 +73,7 @@ PHOTO = re.compile(r"^[•・*\-]|写真|사진")
 KANJI_WITH_READING = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})\s*[(（](?P<reading>[\u30a1-\u30fa・ー]+)[)）]")
 
 
-@lru_cache(maxsize=2)
+@cache
 def country_names(language: str) -> dict[str, str]:
     """Country names as this language writes them (pycountry's translations of ISO 3166), with
     the short forms readouts use: "ロシア" for ロシア連邦, "ブルネイ" for ブルネイ・ダルサラーム国."""
@@ -127,7 +127,7 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
         (s for s in re.split(r"(?<=[。．])|(?<=다\.)\s*", lead_text) if LEAD[language].search(s)), lead_text
     )
     sentence = ATTENDEES.split(sentence)[0]
-    participants = _participants(sentence, lead_text, [*header, *body], gazetteer, issuer)
+    participants = _participants(sentence, lead_text, header, body, gazetteer)
     evidence = dates.cjk_evidence(sentence, language)
     if not evidence.day:
         evidence = dates.cjk_evidence(lead_text, language)
@@ -176,35 +176,34 @@ def parse_cjk(text: str, language: str, *, gazetteer: Gazetteer | None, today: d
 
 
 def _participants(
-    sentence: str, lead: str, others: list[str], gazetteer: Gazetteer | None, issuer: str
+    sentence: str, lead: str, header: list[str], body: list[str], gazetteer: Gazetteer | None
 ) -> list[ParsedParticipant]:
-    """The office holders the lead sentence names are the principals (those of the title and
-    header when it names fewer than two); the lead's attendees and everyone else are recorded too."""
+    """The office holders the lead sentence names are the principals (with those of the page's
+    title when it names fewer than two: "이명박 대통령 방일(개요)"); the lead's attendees and everyone
+    else the page names are recorded too."""
     people: dict[str, ParsedParticipant] = {}
+    rank = {"principal": 0, "attendee": 1, "mentioned": 2}
 
     def add(hit, role: str) -> None:
         key = hit.candidates[0].slug if len(hit.candidates) == 1 else hit.text
         person = people.get(key)
         if person is None:
             people[key] = ParsedParticipant(name=hit.text, title=hit.title, role=role, hit=hit)
-        elif {"principal": 0, "attendee": 1, "mentioned": 2}[role] < {"principal": 0, "attendee": 1, "mentioned": 2}[
-            person.role
-        ]:
+        elif rank[role] < rank[person.role]:
             person.role = role
 
+    end = lead.find(sentence) + len(sentence)  # the attendees follow the sentence
     if gazetteer:
         for hit in gazetteer.find(sentence):
             add(hit, "principal")
         if sum(p.role == "principal" for p in people.values()) < 2:
-            for line in others[:12]:
-                if len(line) < 60:
+            for line in header:
+                if TITLE_END.search(line):
                     for hit in gazetteer.find(line):
                         add(hit, "principal")
-                    if sum(p.role == "principal" for p in people.values()) >= 2:
-                        break
-        for hit in gazetteer.find(lead[len(sentence) :]):
+        for hit in gazetteer.find(lead[end:]):
             add(hit, "attendee")
-        for line in others:
+        for line in [*header, *body]:
             for hit in gazetteer.find(line):
                 add(hit, "mentioned")
     out = list(people.values())
@@ -212,7 +211,7 @@ def _participants(
     known = {v for p in out if p.hit for h in p.hit.candidates for names in h.names.values() for v in names}
     for m in KANJI_WITH_READING.finditer(lead):
         if m.group("name") not in known and m.group("name") not in {p.name for p in out}:
-            role = "attendee" if m.start() >= len(sentence) else "mentioned"
+            role = "attendee" if m.start() >= end else "mentioned"
             out.append(ParsedParticipant(name=m.group("name"), role=role, variants=[m.group("reading")]))
     return out
 
@@ -251,7 +250,13 @@ def speakers_of(holders: list, text: str) -> list:
         names = {
             n for ns in (*holder.names.values(), *holder.family_names.values()) for n in ns if n and not n.isascii()
         }
-        return any(re.search(re.escape(n) + NAME_TAIL + particle, text) for n in names)
+        # A one-character family name (강, 文) counts only where a word begins: not 강 of 강화.
+        return any(
+            re.search(
+                ("" if len(n) > 1 else r"(?<![\u3400-\u9fff\uac00-\ud7af])") + re.escape(n) + NAME_TAIL + particle, text
+            )
+            for n in names
+        )
 
     return [h for h in holders if named(h, TOPIC)] or [h for h in holders if named(h, SUBJECT)]
 

@@ -113,30 +113,24 @@ def settle(
         found = make_date(e.year, e.month, e.day)
         return (found, "text") if found else (None, "")
     if published and e.day:
-        # The page's date gives the year (and the month, when the lead names a day only); a
-        # meeting is not after its readout (but for a day of time zones), so a later month and
-        # day are of the year before.
-        month = e.month or published.month
-        year = published.year
-        same_year = make_date(year, month, e.day) if e.month else None
-        if same_year and (same_year - published).days <= 1:
-            return same_year, "page-date"
-        if (month, e.day) > (published.month, published.day):
-            if e.month:
-                year -= 1
-            else:
-                month -= 1
-                if month == 0:
-                    month, year = 12, year - 1
-        found = make_date(year, month, e.day)
-        return (found, "page-date") if found else (None, "")
+        # The page's date gives the year (and the month, when the lead names a day only): the
+        # latest such date that is not after the page, but for a day of time zones.
+        if e.month:
+            candidates = [make_date(published.year + k, e.month, e.day) for k in (-1, 0, 1)]
+        else:
+            months = [(published.year * 12 + published.month - 1 + k) for k in (-1, 0, 1)]
+            candidates = [make_date(m // 12, m % 12 + 1, e.day) for m in months]
+        fitting = [d for d in candidates if d and (d - published).days <= 1]
+        return (max(fitting), "page-date") if fitting else (None, "")
     if published and (e.today or not (e.month or e.earlier)):
         return published, "page-date"
     if e.month and e.day and gazetteer and len(holders) >= 2:
         if e.weekday is not None:
+            # The weekday rules out years; when it rules out all of them, the text contradicts
+            # the terms, and nothing is settled.
             years = gazetteer.years_fitting(holders, e.month, e.day, e.weekday, until=today)
-            if len(years) == 1:
-                return make_date(years[0], e.month, e.day), "weekday-and-terms"
+            found = make_date(years[0], e.month, e.day) if len(years) == 1 else None
+            return (found, "weekday-and-terms") if found else (None, "")
         years = gazetteer.years_fitting(holders, e.month, e.day, until=today)
         if len(years) == 1:
             return make_date(years[0], e.month, e.day), "terms"

@@ -64,7 +64,8 @@ GENERIC_TITLES = {
 COURTESY = {"mr", "ms", "mrs", "dr", "h.e", "the honorable"}
 SPACE = re.compile(r"[\s\u3000・·]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-NAME_GAP = re.compile(r"[\s.]*,?\s*|\.")
+NAME_GAP = re.compile(r"\.?\s*,?\s*")  # between a name's words: "R. Biden", "Biden, Jr"
+WORD_CHAR = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")  # Han and Hangul: inside a word
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -134,7 +135,7 @@ class Holder:
         for t in terms:
             if prefer and (prefer == t.office.rank or _title_matches(prefer, t.office)):
                 return t.office
-        order = [*HEADS, FOREIGN_MINISTER, VICE_FOREIGN_MINISTER, "other"]
+        order = ["head-of-state", "head-of-government", FOREIGN_MINISTER, VICE_FOREIGN_MINISTER, "other"]
         return sorted((t.office for t in terms), key=lambda o: order.index(o.rank) if o.rank in order else 9)[0]
 
 
@@ -167,12 +168,15 @@ class Hit:
         return in_office[0] if len(in_office) == 1 else None
 
 
-@functools.lru_cache(maxsize=4096)
 def _title_fits(title: str, office: Office) -> bool:
-    if _title_matches(title, office):
-        return True
-    generic = fold(title)
-    return any(generic in fold(t) for titles in office.titles.values() for t in titles)
+    return _title_fits_any(title, tuple(t for titles in office.titles.values() for t in titles))
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_fits_any(title: str, titles: tuple[str, ...]) -> bool:
+    """Whether a title written beside a name is one of these, or a word of one ("Minister")."""
+    wanted = fold(SPACE.sub(" ", title)).strip()
+    return any(wanted == fold(SPACE.sub(" ", t)).strip() or wanted in fold(t) for t in titles)
 
 
 class Gazetteer:
@@ -229,7 +233,7 @@ class Gazetteer:
         cjk_family = sorted((k for k in self._family if not k.isascii()), key=len, reverse=True)
         # Written with or without the space or the middle dot between names ("ユン・ソンニョル").
         self._cjk_full_re = (
-            re.compile("|".join(r"[\s・·]?".join(map(re.escape, k)) for k in cjk_full)) if cjk_full else None
+            re.compile("|".join(r"[\s・·.]?".join(map(re.escape, k)) for k in cjk_full), re.I) if cjk_full else None
         )
         self._title_family_re = re.compile(
             r"(?<![\w])(?P<title>(?i:" + "|".join(_flex(t) for t in latin_titles) + r"))\s+"
@@ -275,7 +279,7 @@ class Gazetteer:
                 continue
             for m in pattern.finditer(subject):
                 name, title = m.group("name"), m.group("title")
-                if len(name) == 1 and m.start() and CJK.match(text[m.start() - 1]):
+                if len(name) == 1 and m.start() and WORD_CHAR.match(text[m.start() - 1]):
                     continue  # one character inside a word: 韓 of 日韓外相会談, 한 of 일한정상회담
                 # The title must be one the person held ("문 대통령"), or a courtesy ("Mr. KWON"):
                 # "양 장관" is "both ministers", not Yang Jiechi, who was never a 장관.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from . import dates
-from .gazetteer import FOREIGN_MINISTER, HEADS, VICE_FOREIGN_MINISTER, Gazetteer, Hit
+from .gazetteer import FOREIGN_MINISTER, HEADS, VICE_FOREIGN_MINISTER, Gazetteer, Hit, fold
 from .places import CITIES, COUNTRIES, LANDMARKS, NATIONALITIES
 from .profiles import publisher
 
@@ -128,7 +128,8 @@ def name_key(name: str) -> str:
     "Roh Moo Hyun" and "Roh Moo-hyun" give the same key.
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(sorted(re.findall(r"[a-z]+", folded)))
+    # Middle initials are left out: "Mark W. Lippert" is "Mark Lippert".
+    return " ".join(sorted(w for w in re.findall(r"[a-z]+", folded) if len(w) > 1))
 
 
 # --- Text helpers -------------------------------------------------------------------------
@@ -752,6 +753,8 @@ def _parse_english(text: str, *, gazetteer: Gazetteer | None, today: date) -> Pa
         ) or BYLINE.match(line.text):
             continue
         body_lines.append(line)
+    if not body_lines or body_lines[0] is not body[0]:
+        body_lines.insert(0, body[0])  # the lead, even when it begins like a byline
 
     lead_line = body_lines[0].text
     lead_match = NUMBER_PREFIX.match(lead_line)
@@ -870,7 +873,11 @@ def _participants(
         return person
 
     # Principals: the subject and the object of the lead sentence.
-    verb = MEETING_VERB.search(lead_sentence)
+    verb = MEETING_VERB.search(lead_sentence) or MEETING_VERB.search(lead_text)
+    if verb is None:
+        raise UnreadableReadout("no sentence says who met whom; this does not look like a meeting readout")
+    if not MEETING_VERB.search(lead_sentence):
+        lead_sentence = lead_text
     subject, obj = lead_sentence[: verb.start()], lead_sentence[verb.start() :]
     with_at = re.search(r"\b(?:with|to)\b", obj)
     subject_mentions = mentions_in(subject)
@@ -983,7 +990,7 @@ def _titled_surnames(chunk: str, known: list[Mention]) -> list[Mention]:
     found = []
     titled = False  # the title begun in an earlier comma-part ("Minister of Economy, Trade and ...")
     for item in re.finditer(r"[^,;()]+", chunk):
-        text = re.sub(r"\s*(?:etc\.?)?\s*(?:(?:from|on)\s+the\s+.*\bside\b.*)?$", "", item.group(0))
+        text = re.sub(r"(?:\s+etc\.?)?(?:\s+(?:from|on)\s+the\b.*\bside\b.*)?$", "", item.group(0).rstrip())
         titled = titled or bool(ATTENDEE_TITLE.search(text))
         words = list(re.finditer(r"[A-Z][a-z]+(?:-[A-Za-z]+)?", text))
         if not words or not titled:
@@ -1067,7 +1074,8 @@ def resolve_people(
                 continue
             p.holder = holder.slug
             p.country = holder.country  # the gazetteer knows whose office it was
-            reordered = name_key(p.name) == name_key(holder.name)  # "Kishida Fumio", "KISHIDA Fumio"
+            # "Kishida Fumio", "KISHIDA Fumio": the same words in another order or case.
+            reordered = sorted(fold(p.name).split()) == sorted(fold(holder.name).split())
             if (not p.hit.full and p.role == "principal") or not p.name.isascii() or reordered:
                 # A principal named by title and family name is named in full from the gazetteer,
                 # and a name written in another script is spelled as the archive spells it.

@@ -50,25 +50,15 @@ PROFILES = [
             r"[Tt]he (?:overview|outline|summary)(?: of the (?:meeting|talks?|telephone (?:talks?|meeting)|summit(?: meeting)?))?"
             r" (?:(?:is|was|were) as follows|follows)|概要(?:は)?以下のとおり|^外務省|^英語版 \(English\)|^Japanese Page$"
         ),
-        weight=4,
     ),
-    # Japan's embassies in Korea, in Korean: Japan named first ("일한관계").
-    Profile("Japan embassy in Korea", "JPN", _p(r"일한(?:관계|정상회담|외교장관회담|교류)")),
     # The US State Department and White House.
     Profile(
         "US State Department / White House",
         "USA",
         _p(r"Office of the Spokesperson|^Statements (?:&|and) Releases$|^The White House$|^Readout of "),
     ),
-    # Australia's Prime Minister and foreign minister: their pages are signed with the office or
-    # the minister's style ("Prime Minister of Australia", "Senator the Hon Penny Wong").
-    Profile(
-        "Australian Government",
-        "AUS",
-        _p(
-            r"^Prime Minister of Australia$|Australian Government|^(?:Senator )?[Tt]he Hon\.? [A-Z][a-z]+ [A-Z][a-z]+(?: MP)?$"
-        ),
-    ),
+    # Australia's Prime Minister: the site's banner line "Prime Minister of Australia".
+    Profile("Prime Minister of Australia", "AUS", _p(r"^Prime Minister of Australia$")),
     # China's foreign ministry and its embassies and consulates.
     Profile(
         "China MFA and missions",
@@ -80,12 +70,15 @@ PROFILES = [
 ]
 
 # Japanese and Korean pair words: the first country is the publisher's own.
-CJK_PAIRS = [
-    (re.compile(r"日(?:韓|中|米|露|豪)"), "JPN"),
-    (re.compile(r"韓日"), "KOR"),
-    (re.compile(r"한\s*[·・]?\s*(?:일|중|미)(?!본)|한미일|한일중"), "KOR"),
-    (re.compile(r"일\s*[·・]?\s*한(?!국)"), "JPN"),
-]
+CJK_PAIRS = {
+    "ja": [(re.compile(r"日(?:韓|中|米|露|豪)"), "JPN"), (re.compile(r"韓日"), "KOR")],
+    "ko": [
+        (re.compile(r"한\s*[·・]\s*(?:일|중|미)|한일(?:관계|정상|외교|간|\s*양국)|한미일|한일중"), "KOR"),
+        (re.compile(r"일\s*[·・]\s*한|일한(?:관계|정상|외교|교류|양국)"), "JPN"),
+    ],
+    # Not 日中 inside 今日中…: a pair word begins a word.
+    "zh": [(re.compile(r"(?<![今昨明本同每])中(?:日|韩|美)"), "CHN")],
+}
 LANGUAGE_ISSUERS = {"ja": "JPN", "ko": "KOR", "zh": "CHN"}
 
 
@@ -99,7 +92,7 @@ def publisher(text: str, language: str) -> str:
     if scores:
         return max(scores.items(), key=lambda kv: kv[1])[0]
     if language in LANGUAGE_ISSUERS:
-        for pattern, code in CJK_PAIRS:
+        for pattern, code in CJK_PAIRS.get(language, []):
             scores[code] = scores.get(code, 0) + len(pattern.findall(text))
         best = max(scores.items(), key=lambda kv: kv[1])
         return best[0] if best[1] else LANGUAGE_ISSUERS[language]

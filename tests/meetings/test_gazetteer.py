@@ -281,7 +281,7 @@ def test_a_trilateral_has_three_principals(the_gazetteer):
     parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
     assert [(p.name, p.holder) for p in parsed.principals] == [
         ("Fumio Kishida", "fumio-kishida"),
-        ("Joseph R. Biden Jr.", "joseph-r-biden-jr"),
+        ("Joseph R. Biden Jr", "joseph-r-biden-jr"),
         ("Yoon Suk Yeol", "yoon-suk-yeol"),
     ]
     assert parsed.level == "summit"
@@ -343,3 +343,47 @@ def test_an_australian_prime_ministers_readout_in_the_first_person(the_gazetteer
     parsed = parse_readout(text, gazetteer=the_gazetteer, today=TODAY)
     assert (parsed.issuer, parsed.meeting_date, parsed.level) == ("AUS", date(2023, 9, 9), "summit")
     assert [p.name for p in parsed.principals] == ["Anthony Albanese", "Fumio Kishida"]
+
+
+def test_page_dates_across_a_new_year():
+    # A page of 31 December, Tokyo time, of a meeting on 1 January there: a day of time zones.
+    assert settle(DateEvidence(None, 1, 1), date(2017, 12, 31), [], None, today=TODAY) == (
+        date(2018, 1, 1),
+        "page-date",
+    )
+    # A day alone on a January page, after the page's day: the December before.
+    assert settle(DateEvidence(None, None, 28), date(2018, 1, 5), [], None, today=TODAY) == (
+        date(2017, 12, 28),
+        "page-date",
+    )
+
+
+def test_a_weekday_that_fits_no_year_settles_nothing(gazetteer):
+    moon, abe = gazetteer.by_slug["moon-jae-in"], gazetteer.by_slug["shinzo-abe"]
+    # 24 April was a Monday in none of 2018, 2019, 2020.
+    assert settle(DateEvidence(None, 4, 24, 0), None, [moon, abe], gazetteer, today=TODAY) == (None, "")
+
+
+def test_a_lead_that_begins_like_a_byline_is_still_read(gazetteer):
+    text = (
+        "The below is attributable to Spokesperson Ned Price: Secretary Blinken met with Foreign Minister "
+        "Hayashi Yoshimasa of Japan today in Tokyo to discuss many things together."
+    )
+    parsed = parse_readout(text, gazetteer=gazetteer, today=TODAY)
+    assert parsed.statements[0].text.startswith("The below is attributable")
+
+
+def test_long_runs_of_spaces_are_read_at_once(gazetteer):
+    import time
+
+    text = (
+        "On May 3, 2018, Minister Kono met Foreign Minister Kang Kyung-wha (attended by Ambassador Nagamine"
+        + " " * 5000
+        + "x). The overview is as follows.\n"
+        + "Moon"
+        + " " * 5000
+        + "! "
+    )
+    started = time.perf_counter()
+    parse_readout(text, gazetteer=gazetteer, today=TODAY)
+    assert time.perf_counter() - started < 2  # seconds; cubic backtracking took minutes

@@ -228,3 +228,26 @@ def test_dry_run_json_prints_one_object_per_readout_and_writes_nothing():
     assert lines[1]["published_date"] == "2012-04-25"
     assert err.strip() == "Dry run: 2 files: 2 parsed"
     assert Readout.objects.count() == 0
+
+
+def test_people_named_only_in_japanese_script_are_each_their_own_participant(tmp_path):
+    (tmp_path / "ja.txt").write_text(
+        "日韓外相会談\n平成27年3月23日\n"
+        "21日，岸田外務大臣は，尹炳世韓国外交部長官との間で日韓外相会談を行ったところ，概要以下のとおり"
+        "（同席者：韓国側から，李京秀（イ・ギョンス）次官補，崔明和（チェ・ミョンファ）局長）。\n"
+        "1 両外相は，協力していくことで一致した。\n",
+        encoding="utf-8",
+    )
+    run(str(tmp_path))
+    names = sorted(Participant.objects.values_list("name", flat=True))
+    assert names == ["Fumio Kishida", "Yun Byung-se", "崔明和", "李京秀"]
+
+
+def test_one_governments_readouts_a_day_apart_are_two_meetings(tmp_path):
+    for day in (17, 18):
+        (tmp_path / f"{day}.txt").write_text(
+            KOREAN_READOUT_OF_SEED_000.replace("2018-03-17", f"2018-03-{day}").replace("March 17", f"March {day}"),
+            encoding="utf-8",
+        )
+    run(str(tmp_path))
+    assert sorted(str(d) for d in Meeting.objects.values_list("date", flat=True)) == ["2018-03-17", "2018-03-18"]

@@ -9,6 +9,7 @@ written in batches; a batch that fails is retried file by file.
 
 import hashlib
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -34,6 +35,7 @@ from meetings.models import Readout
 from meetings.readouts import ParsedReadout, UnreadableReadout, parse_readout
 from meetings.readouts.gazetteer import Gazetteer
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 5 * 1024 * 1024
 BATCH = 500
 PARALLEL_FROM = 200  # files; fewer are parsed in this process
@@ -80,6 +82,9 @@ def parse(text: str) -> ParsedReadout | str:
         parsed = parse_readout(text, vocabulary=_vocabulary, gazetteer=_gazetteer)
     except UnreadableReadout as exc:
         return str(exc)
+    except Exception:  # a fault of the parser's, not of the file: reported, the others go on
+        logger.exception("The parser failed on a file")
+        return "the parser failed on this file (an error of the importer's, logged; please report it)"
     for p in parsed.participants:
         p.hit = None  # the gazetteer's match has done its work; it need not cross processes
     return parsed
