@@ -394,7 +394,7 @@ def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participan
                 person.holder = holder
             changed.append(person)
     Participant.objects.bulk_update(changed, ["variants", "country", "holder"], batch_size=1000)
-    return found, [k for k in new]
+    return found, list(new)
 
 
 ROLE_RANK = {"principal": 0, "attendee": 1, "mentioned": 2}

@@ -111,9 +111,6 @@ class Term:
     def covers(self, on: date) -> bool:
         return self.start <= on and (self.end is None or on <= self.end)
 
-    def years(self, until: date) -> range:
-        return range(self.start.year, (self.end or until).year + 1)
-
 
 @dataclass
 class Holder:
@@ -298,15 +295,6 @@ class Gazetteer:
                 continue
             kept.append(hit)
         return kept
-
-    def holder_of(self, country: str, rank: str, on: date) -> Holder | None:
-        """Who held an office of this rank in this country on a date ("the President")."""
-        found = [
-            h
-            for h in self.holders
-            if any(t.office.country == country and t.office.rank == rank for t in h.terms_on(on))
-        ]
-        return found[0] if len(found) == 1 else None
 
     def years_fitting(
         self, holders: list[Holder], month: int, day: int, weekday: int | None = None, *, until: date

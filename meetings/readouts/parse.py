@@ -179,13 +179,6 @@ SMART = str.maketrans(
 )
 
 
-def _make_date(year, month, day) -> date | None:
-    try:
-        return date(int(year), int(month), int(day))
-    except (TypeError, ValueError):
-        return None
-
-
 def _month_number(token: str) -> int:
     return MONTHS[token.lower().rstrip(".")]
 
@@ -196,16 +189,16 @@ def page_date(line: str) -> date | None:
     text = re.sub(r"^" + WEEKDAY_RE, "", text, flags=re.I)
     m = re.fullmatch(MONTH_DAY.pattern, text, re.I)
     if m and m.group("year"):
-        return _make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
+        return dates.make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
     m = re.fullmatch(DAY_MONTH.pattern, text, re.I)
     if m and m.group("year"):
-        return _make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
+        return dates.make_date(m.group("year"), _month_number(m.group("month")), m.group("day"))
     m = re.fullmatch(ISO_DATE.pattern, text)
     if m:
-        return _make_date(m.group("year"), m.group("month"), m.group("day"))
+        return dates.make_date(m.group("year"), m.group("month"), m.group("day"))
     m = re.match(US_DATE.pattern + r"(?:\s+\d{1,2}:\d{2}.*)?$", text)
     if m:
-        return _make_date(m.group("year"), m.group("month"), m.group("day"))
+        return dates.make_date(m.group("year"), m.group("month"), m.group("day"))
     return None
 
 

@@ -95,6 +95,8 @@ def cjk_readouts(db, tmp_path):
         ("위안부", ["강 장관은 위안부 문제에 대한 국민들의 우려를 전달하였습니다."]),
         ("問題の解決", []),
         ("위안부 -문제", []),
+        ('"拉致問題"', ["河野大臣から、拉致問題の早期解決に向けた協力を求めた。"]),
+        ('"問題拉致"', []),
     ],
 )
 def test_japanese_and_korean_words_are_found_inside_their_sentences(cjk_readouts, query, found):
