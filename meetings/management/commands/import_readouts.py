@@ -112,6 +112,7 @@ class Command(BaseCommand):
         # With --json, standard output carries only the JSON lines; reports go to standard error.
         self.report = self.stderr if self.json else self.stdout
         self.counts = Counter()
+        self.printed: set[str] = set()  # files whose JSON line is out
         self.progress = sys.stderr.isatty() and len(files) >= 20 and not self.json
         vocabulary = topic_vocabulary()
         people = gazetteer_data()
@@ -157,7 +158,7 @@ class Command(BaseCommand):
     def fail(self, path: Path, reason: str) -> None:
         self.counts["failed"] += 1
         self.report.write(self.style.ERROR(f"{path.name}: {reason}"))
-        if self.json:
+        if self.json and path.name not in self.printed:  # one line a file, even if its write fails
             self.stdout.write(json.dumps({"file": path.name, "refused": reason}, ensure_ascii=False))
 
     def show_progress(self, start: int, total: int) -> None:
@@ -212,6 +213,7 @@ class Command(BaseCommand):
                 continue
             if self.json:
                 self.stdout.write(json.dumps(result.as_json(item.path.name), ensure_ascii=False))
+                self.printed.add(item.path.name)
             if self.dry_run:
                 self.counts["parsed"] += 1
             elif known.get(item.path.name) == item.digest:
