@@ -111,6 +111,9 @@ USE_I18N = False  # English only: Django then skips its translation machinery on
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The archive keeps no uploaded media; the address is set so that nothing else is taken for it
+# (Django's live test server serves MEDIA_URL, the site root when it is empty).
+MEDIA_URL = "media/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {

@@ -1,3 +1,4 @@
+import re
 from contextlib import ExitStack
 from urllib.parse import urlencode
 
@@ -41,8 +42,8 @@ class FilteredListView(FilterView):
         return context
 
     def paginate_queryset(self, queryset, page_size):
-        page = self.request.GET.get("page") or 1
-        if not str(page).isdigit() or int(page) < 1:
+        page = whole_number(self.request.GET.get("page") or "1")
+        if not page:
             raise Http404("That page number is not a whole number from 1 up.")
         return super().paginate_queryset(queryset, page_size)
 
@@ -178,6 +179,15 @@ class StatementListView(FilteredListView):
         return context
 
 
+def whole_number(raw: str) -> int | None:
+    """A whole number typed in a URL: ASCII digits only ("²" is a digit to str.isdigit, not to
+    int), and not so long that it means nothing; None otherwise."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
+
+
+PUBLIC_ID = re.compile(r"[0-9A-Za-z]{1,16}")
+
+
 def load_meeting(public_id: str) -> Meeting:
     meetings = Meeting.objects.prefetch_related(
         Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
@@ -192,6 +202,8 @@ def load_meeting(public_id: str) -> Meeting:
         "topics",
     )
     try:
+        if not PUBLIC_ID.fullmatch(public_id):
+            raise Meeting.DoesNotExist  # a NUL, a slash, a space: never an identifier
         return meetings.get(public_id=public_id)
     except Meeting.DoesNotExist as exc:
         raise Http404(f"No meeting has the identifier “{public_id[:40]}”.") from exc
@@ -203,8 +215,11 @@ class MeetingDetailView(View):
     template_name = "meetings/meeting_detail.html"
 
     def get(self, request, public_id, slug=None, number=None):
+        if public_id != public_id.lower() and PUBLIC_ID.fullmatch(public_id):
+            # "SCSPSV4U", as citation styles print it: the identifier is lower case.
+            public_id = public_id.lower()
         meeting = load_meeting(public_id)
-        if slug != meeting.slug:
+        if slug != meeting.slug or public_id != self.kwargs["public_id"]:
             url = meeting.get_absolute_url() + (f"v/{number}/" if number else "")
             if request.GET:
                 url += "?" + request.GET.urlencode()
@@ -272,31 +287,33 @@ class CitationDownloadView(View):
     unless ?version=n names another."""
 
     def get(self, request, public_id, fmt):
-        meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id)
+        if not PUBLIC_ID.fullmatch(public_id):
+            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
+        meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id.lower())
         if meeting.status in (Status.DRAFT, Status.REVIEW) and not request.user.is_staff:
             raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
         versions = public_versions(meeting)
         number = versions[-1].number if versions else None
         raw_version = request.GET.get("version", "")
         if raw_version:
-            if not raw_version.isdigit() or not 1 <= int(raw_version) <= len(versions):
+            number = whole_number(raw_version)
+            if not number or number > len(versions):
                 return HttpResponse(
                     f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain"
                 )
-            number = int(raw_version)
         statement = None
         ref = request.GET.get("statement", "")
         if ref:
             readout_id, _, position = ref.partition("-")
-            if not (readout_id.isdigit() and position.isdigit()):
+            if whole_number(readout_id) is None or whole_number(position) is None:
                 return HttpResponse(
                     "The statement reference must look like 12-3.", status=400, content_type="text/plain"
                 )
             statement = get_object_or_404(
                 Statement.objects.select_related("readout"),
                 meeting=meeting,
-                readout_id=int(readout_id),
-                position=int(position),
+                readout_id=whole_number(readout_id),
+                position=whole_number(position),
             )
         citation = citations.Citation.for_meeting(
             meeting, request, accessed=timezone.localdate(), statement=statement, version=number

@@ -24,3 +24,12 @@ def seeds(db):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the seeds imported once for the read-only page tests."""
     yield
+
+
+# Property-based tests: a size that keeps `make test` fast; `--hypothesis-profile=long` for a
+# long run (pytest -p hypothesis reads the option).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("default", max_examples=150, deadline=None)
+settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
