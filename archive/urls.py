@@ -5,3 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
 ]
+
+handler500 = "archive.errors.server_error"

@@ -383,10 +383,18 @@ class StatementFilter(SearchTextMixin, LightFilterSet):
         model = Statement
         fields = []
 
+    rank_bounded = False
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset).distinct()
         order = [F("meeting__date").desc(nulls_last=True), "readout_id", "position"]
-        return queryset.by_relevance(self.search_text, order) if self.search_text else queryset.order_by(*order)
+        if self.search_text:
+            # Ranking computes ts_rank for every match: above RANK_LIMIT matches (counted no
+            # further than that) they are shown newest first, as the meeting list does.
+            if queryset.order_by().values("pk")[: RANK_LIMIT + 1].count() <= RANK_LIMIT:
+                return queryset.by_relevance(self.search_text, order)
+            self.rank_bounded = True
+        return queryset.order_by(*order)
 
     def speaker_counts(self) -> list[dict]:
         """Speakers of the statements that match everything but the speaker choice, with counts."""

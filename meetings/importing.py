@@ -164,7 +164,14 @@ def matching_meeting(key: str, on: date | None, issuer: str):
     return min(found, key=lambda m: abs((m.date - on).days), default=None)
 
 
+# The most statements one readout may hold: real readouts have tens; a file of many thousands is
+# not one, and its page would hold a server's worker for seconds.
+MAX_STATEMENTS = 2_000
+
+
 def check_importable(parsed: ParsedReadout) -> None:
+    if len(parsed.statements) > MAX_STATEMENTS:
+        raise ImportRefused(f"{len(parsed.statements):,} paragraphs, more than a readout can hold ({MAX_STATEMENTS:,})")
     if not parsed.issuer:
         raise ImportRefused("the issuing government cannot be told from the text")
     if not parsed.statements:

@@ -162,6 +162,7 @@ class StatementListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context(matched=bool(context["paginator"].count)))
+        context["rank_limit"] = f"{RANK_LIMIT:,}"
         if self.filterset.is_valid():
             context["speakers"] = self.filterset.speaker_counts()
             context["topics"] = Topic.objects.all()

@@ -251,3 +251,15 @@ def test_one_governments_readouts_a_day_apart_are_two_meetings(tmp_path):
         )
     run(str(tmp_path))
     assert sorted(str(d) for d in Meeting.objects.values_list("date", flat=True)) == ["2018-03-17", "2018-03-18"]
+
+
+def test_a_file_of_more_paragraphs_than_a_readout_holds_is_refused_and_nothing_written(tmp_path):
+    from meetings.importing import MAX_STATEMENTS
+
+    body = "".join(f"\n{i}. The two Ministers agreed on point {i}." for i in range(1, MAX_STATEMENTS + 2))
+    (tmp_path / "huge.txt").write_text(KOREAN_READOUT_OF_SEED_000 + body, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files failed"):
+        call_command("import_readouts", str(tmp_path), stdout=out, stderr=err)
+    assert f"huge.txt: {MAX_STATEMENTS + 4:,} paragraphs, more than a readout can hold (2,000)" in out.getvalue()
+    assert Meeting.objects.count() == 0

@@ -529,3 +529,33 @@ def test_a_statements_own_markup_is_escaped_in_the_highlights_of_a_card(client, 
     hits = re.findall(r'<ul class="card__hits">.*?</ul>', html, re.S)
     assert len(hits) == 1  # ts_headline drops what it takes for tags; the rest is escaped
     assert "<mark>Zebrafish</mark>  alert(1)  3 &lt; 5 &amp; &#x27;quoted&#x27; &quot;too&quot; here</li>" in hits[0]
+
+
+def test_statements_beyond_the_rank_limit_are_shown_newest_first(client, seeds, monkeypatch):
+    monkeypatch.setattr("meetings.filters.RANK_LIMIT", 3)
+    response = client.get("/statements/", {"q": "minister"})
+    assert response.context["filter"].rank_bounded
+    dates = [s.meeting.date for s in response.context["object_list"]]
+    assert dates == sorted(dates, reverse=True)
+    assert "too many to rank each by relevance: they are shown newest first" in response.content.decode()
+    monkeypatch.setattr("meetings.filters.RANK_LIMIT", 5000)
+    assert not client.get("/statements/", {"q": "minister"}).context["filter"].rank_bounded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_database_is_out_of_reach_readers_get_a_503_with_retry_after(client):
+    from django.db import connections
+
+    client.raise_request_exception = False
+    connection = connections["default"]
+    connection.close()
+    port = connection.settings_dict["PORT"]
+    connection.settings_dict["PORT"] = "1"  # nothing listens there: a refused connection, as during a restart
+    try:
+        response = client.get("/")
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
+    assert "The archive is briefly unavailable" in response.content.decode()
+    assert client.get("/").status_code == 200
