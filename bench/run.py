@@ -176,7 +176,9 @@ def main() -> None:
     first = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
     again = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
 
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")}
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -222,6 +224,7 @@ def bench_env(bench_url: str) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",  # the benchmark speaks plain HTTP on loopback
     }
 
 
@@ -229,7 +232,9 @@ def pages_again(args) -> None:
     _, bench_url = database_urls()
     env = bench_env(bench_url)
     run([PY, "manage.py", "migrate", "-v0"], env)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")}
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
     import django

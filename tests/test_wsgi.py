@@ -76,3 +76,30 @@ def test_gunicorn_collects_garbage_between_requests(monkeypatch):
     ).stdout
     assert "./gunicorn.conf.py" in printed
     assert "<post_request()>" in printed and "<post_fork()>" in printed
+
+
+def test_production_settings_from_the_environment_pass_the_deployment_checks():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN",
+        "ALLOWED_HOSTS": "archive.example.org",
+        "DJANGO_SETTINGS_MODULE": "archive.settings",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' event loop, never in deployment
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (out.returncode, out.stdout.strip()) == (0, "System check identified no issues (0 silenced)."), out.stderr
+    # Each setting is the environment's when it is set there.
+    code = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    env.update(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="60")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "60"]
