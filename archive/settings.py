@@ -5,6 +5,7 @@ DATABASE_URL the project's own embedded PostgreSQL cluster is used (archive/pgcl
 The defaults are for development on one's own machine; a deployment sets all four.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -68,8 +69,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "reversion",
+    "axes",
     "meetings",
 ]
+
+# Sign-in attempts are counted by django-axes: after AXES_FAILURE_LIMIT wrong passwords from one
+# address, it waits AXES_COOLOFF_MINUTES before it may sign in again (AXES_IPWARE_* settings name
+# the header to read the address from behind a proxy).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]  # the source: many user names tried from one address count together
+AXES_RESET_ON_SUCCESS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -81,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"

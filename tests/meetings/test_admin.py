@@ -391,3 +391,17 @@ def test_the_gazetteer_is_in_the_admin(client, editor):
     assert "Fumio Kishida" in response.content.decode()
     assert "Minister for Foreign Affairs 2012–2017" in response.content.decode()
     assert client.get("/admin/meetings/office/", {"country__exact": "KOR"}).status_code == 200
+
+
+def test_sixty_wrong_passwords_are_not_followed_by_a_sign_in_without_a_wait(client):
+    from django.core.management import call_command
+
+    User.objects.create_superuser("editor", password="the-right-password-at-last")
+    for n in range(60):
+        client.post("/admin/login/", {"username": "editor", "password": f"wrong-{n}"})
+    response = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-at-last"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    call_command("axes_reset", verbosity=0)  # the wait over (or an administrator's reset)
+    response = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-at-last"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
