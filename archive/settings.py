@@ -166,6 +166,10 @@ STORAGES = {
 }
 
 READOUT_FIXTURES = BASE_DIR / "fixtures"
+# The largest readout file the importer and the admin's upload take.
+READOUT_MAX_BYTES = 5 * 1024 * 1024
+# The upload's confirm step posts the text back: percent-encoded, a byte of UTF-8 may take three.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * READOUT_MAX_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from contextlib import contextmanager
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -346,7 +347,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
         return HttpResponseRedirect(reverse("admin:meetings_meeting_change", args=[result.meeting.pk]))
 
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = settings.READOUT_MAX_BYTES
 
 
 class UploadForm(forms.Form):

@@ -405,3 +405,19 @@ def test_sixty_wrong_passwords_are_not_followed_by_a_sign_in_without_a_wait(clie
     call_command("axes_reset", verbosity=0)  # the wait over (or an administrator's reset)
     response = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-at-last"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_an_upload_near_the_size_limit_previews_and_its_confirm_imports(client, curator):
+    from urllib.parse import urlencode
+
+    from tests.conftest import seed_text
+
+    client = as_user(client, curator)
+    text = seed_text("000") + "\n" + "\n".join(f"(Reference) Related materials on the meeting, number {n}" for n in range(60_000))
+    assert 2_900_000 < len(text.encode()) < 5 * 1024 * 1024
+    preview = client.post("/admin/meetings/meeting/upload/", {"file": SimpleUploadedFile("big.txt", text.encode())})
+    assert preview.status_code == 200 and preview.context["problem"] == ""
+    body = urlencode({"confirm": "1", "file_name": "big.txt", "text": text})  # as a browser sends the form
+    confirmed = client.post("/admin/meetings/meeting/upload/", body, content_type="application/x-www-form-urlencoded")
+    assert confirmed.status_code == 302
+    assert Readout.objects.filter(file_name="big.txt").exists()

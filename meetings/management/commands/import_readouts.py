@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
@@ -36,7 +37,7 @@ from meetings.readouts import ParsedReadout, UnreadableReadout, parse_readout
 from meetings.readouts.gazetteer import Gazetteer
 
 logger = logging.getLogger(__name__)
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = settings.READOUT_MAX_BYTES
 BATCH = 500
 PARALLEL_FROM = 200  # files; fewer are parsed in this process
 
