@@ -413,7 +413,11 @@ def test_an_upload_near_the_size_limit_previews_and_its_confirm_imports(client, 
     from tests.conftest import seed_text
 
     client = as_user(client, curator)
-    text = seed_text("000") + "\n" + "\n".join(f"(Reference) Related materials on the meeting, number {n}" for n in range(60_000))
+    text = (
+        seed_text("000")
+        + "\n"
+        + "\n".join(f"(Reference) Related materials on the meeting, number {n}" for n in range(60_000))
+    )
     assert 2_900_000 < len(text.encode()) < 5 * 1024 * 1024
     preview = client.post("/admin/meetings/meeting/upload/", {"file": SimpleUploadedFile("big.txt", text.encode())})
     assert preview.status_code == 200 and preview.context["problem"] == ""
