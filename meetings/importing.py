@@ -28,6 +28,7 @@ from .models import (
 from .readouts import ParsedParticipant, ParsedReadout, name_key, parse_readout
 from .readouts.dates import make_date
 from .readouts.gazetteer import SEPARATORS, Gazetteer, fold
+from .readouts.parse import ROLE_RANK
 
 logger = logging.getLogger(__name__)
 
@@ -402,9 +403,6 @@ def _participants(parsed: list[ParsedParticipant]) -> tuple[dict[str, Participan
             changed.append(person)
     Participant.objects.bulk_update(changed, ["variants", "country", "holder"], batch_size=1000)
     return found, list(new)
-
-
-ROLE_RANK = {"principal": 0, "attendee": 1, "mentioned": 2}
 
 
 def attending(parsed: list[ParsedParticipant], people: dict[str, Participant]) -> list[ParsedParticipant]:

@@ -16,6 +16,7 @@ from functools import cache
 from . import dates
 from .gazetteer import Gazetteer
 from .parse import (
+    ROLE_RANK,
     ParsedParticipant,
     ParsedReadout,
     ParsedStatement,
@@ -182,7 +183,7 @@ def _participants(
     title when it names fewer than two: "이명박 대통령 방일(개요)"); the lead's attendees and everyone
     else the page names are recorded too."""
     people: dict[str, ParsedParticipant] = {}
-    rank = {"principal": 0, "attendee": 1, "mentioned": 2}
+    rank = ROLE_RANK
 
     def add(hit, role: str) -> None:
         key = hit.candidates[0].slug if len(hit.candidates) == 1 else hit.text

@@ -23,6 +23,10 @@ class UnreadableReadout(ValueError):
     """The text cannot be imported; the message says why, for the person importing it."""
 
 
+# Of two roles a readout gives one person, the lower ranks first.
+ROLE_RANK = {"principal": 0, "attendee": 1, "mentioned": 2}
+
+
 @dataclass
 class ParsedParticipant:
     name: str
@@ -844,7 +848,7 @@ def _participants(
         hit = mention.hit
         key = _mention_key(mention)
         person = people.get(key)
-        rank = {"principal": 0, "attendee": 1, "mentioned": 2}
+        rank = ROLE_RANK
         if person is None:
             person = ParsedParticipant(
                 name=mention.name, title=mention.title, country=country or mention.country, role=role, hit=hit
@@ -1136,7 +1140,7 @@ GENERIC_TITLE_WORDS = {"", "Minister", "President", "Secretary", "Mr.", "Ms.", "
 
 def _merge_same_holder(participants: list[ParsedParticipant]) -> None:
     """One person however often named: "Minister Kono" and "Taro Kono" once resolved."""
-    rank = {"principal": 0, "attendee": 1, "mentioned": 2}
+    rank = ROLE_RANK
     first: dict[str, ParsedParticipant] = {}
     for p in list(participants):
         if not p.holder:
@@ -1443,7 +1447,7 @@ def _is_letter(token: str) -> bool:
 def _assign_speakers(statements: list[ParsedStatement], participants: list[ParsedParticipant]) -> None:
     principals = [p for p in participants if p.role == "principal"]
     refs: list[tuple[re.Pattern, ParsedParticipant]] = []
-    for person in sorted(participants, key=lambda p: {"principal": 0, "attendee": 1, "mentioned": 2}[p.role]):
+    for person in sorted(participants, key=lambda p: ROLE_RANK[p.role]):
         names = [re.escape(person.name)] + [re.escape(v) for v in person.variants]
         if person.surname:
             names.append(rf"(?:(?:{TITLE_ALT}|Mr\.|Ms\.|Mrs\.|Dr\.)\s+){re.escape(person.surname)}")
