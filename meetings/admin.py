@@ -18,6 +18,7 @@ from .curation import CurationError, merge_participants, merge_statements, retag
 from .importing import ImportRefused, check_importable, read_readout, write_readout
 from .models import (
     CURATABLE_MEETING_FIELDS,
+    PUBLIC_STATES,
     Attendance,
     DateSource,
     Meeting,
@@ -25,23 +26,46 @@ from .models import (
     OfficeHolder,
     Participant,
     ParticipantAlias,
+    PublicationRefused,
     Readout,
     Statement,
     Status,
     Term,
     Topic,
+    can_publish,
     country_name,
 )
 from .readouts import UnreadableReadout
 
-PUBLIC_STATES = {Status.PUBLISHED, Status.WITHDRAWN}
+
+class HistoryAdmin(VersionAdmin):
+    """History pages whose revert and recover save as the user who asks.
+
+    django-reversion restores the old objects before it opens the revision of the change form,
+    so without this the restore would run as nobody in particular, and the publication rules
+    (Meeting's pre_save) would not know a Curator from the importer.
+    """
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            with self.create_revision(request):
+                return super().revision_view(request, object_id, version_id, extra_context)
+        except PublicationRefused as exc:
+            self.message_user(request, f"Nothing was reverted: {exc}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id])
+            )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        try:
+            with self.create_revision(request):
+                return super().recover_view(request, version_id, extra_context)
+        except PublicationRefused as exc:
+            self.message_user(request, f"Nothing was recovered: {exc}", messages.ERROR)
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
 
-def can_publish(user) -> bool:
-    return user.has_perm("meetings.publish_meeting")
-
-
-class MeetingRevisionAdmin(VersionAdmin):
+class MeetingRevisionAdmin(HistoryAdmin):
     """Each save is one revision holding the meeting as it stands after the save, inlines included.
 
     The revision is filled by hand at the end of save_related: objects an inline deleted are
@@ -59,9 +83,7 @@ class MeetingRevisionAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        meeting = self.meeting_of(form.instance)
-        meeting.refresh_derived()
-        reversion.add_to_revision(meeting)
+        self.meeting_of(form.instance).record_change()
 
 
 # --- Meetings ----------------------------------------------------------------------------
@@ -191,14 +213,24 @@ class YearFilter(admin.SimpleListFilter):
 @admin.register(Meeting)
 class MeetingAdmin(MeetingRevisionAdmin):
     form = MeetingAdminForm
-    list_display = ["date", "title", "level", "format", "status", "needs_review", "issuer_list", "public_link"]
+    list_display = [
+        "date",
+        "title",
+        "level",
+        "format",
+        "status",
+        "changes_pending",
+        "needs_review",
+        "issuer_list",
+        "public_link",
+    ]
     list_display_links = ["title"]
-    list_filter = [YearFilter, "level", "format", IssuerFilter, "status", "needs_review"]
+    list_filter = [YearFilter, "level", "format", IssuerFilter, "status", "changes_pending", "needs_review"]
     show_facets = admin.ShowFacets.ALWAYS
     search_fields = ["title", "public_id", "city", "occasion", "readouts__file_name"]
     date_hierarchy = "date"
     inlines = [ReadoutInline, AttendanceInline, StatementInline]
-    readonly_fields = ["public_id", "pair_key", "withdrawn_at", "curated_fields", "public_link"]
+    readonly_fields = ["public_id", "pair_key", "withdrawn_at", "changes_pending", "curated_fields", "public_link"]
     fieldsets = [
         (
             None,
@@ -212,7 +244,19 @@ class MeetingAdmin(MeetingRevisionAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": ["status", "withdrawn_reason", "withdrawn_at", "needs_review", "review_notes"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "changes_pending",
+                    "withdrawn_reason",
+                    "withdrawn_at",
+                    "needs_review",
+                    "review_notes",
+                ]
+            },
+        ),
         ("Record", {"fields": ["public_id", "public_link", "pair_key", "curated_fields", "seen_version"]}),
     ]
     actions = ["publish", "send_to_review"]
@@ -262,16 +306,16 @@ class MeetingAdmin(MeetingRevisionAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
-    @admin.action(description="Publish the selected meetings", permissions=["publish"])
+    @admin.action(description="Publish the selected meetings, or their waiting changes", permissions=["publish"])
     def publish(self, request, queryset):
         count = 0
         with reversion.create_revision(manage_manually=True):
             reversion.set_user(request.user)
             reversion.set_comment("Published")
-            for meeting in queryset.exclude(status=Status.PUBLISHED):
+            for meeting in queryset.exclude(status=Status.PUBLISHED, changes_pending=False):
                 meeting.status = Status.PUBLISHED
                 meeting.withdrawn_at = None
-                meeting.save(update_fields=["status", "withdrawn_at", "modified"])
+                meeting.save(update_fields=["status", "withdrawn_at", "changes_pending", "modified"])
                 Meeting.objects.filter(pk=meeting.pk).update(lock_version=F("lock_version") + 1)
                 reversion.add_to_revision(meeting)
                 count += 1
@@ -461,7 +505,6 @@ class StatementAdmin(MeetingRevisionAdmin):
         if change and form.has_changed():
             obj.curated = True
         super().save_model(request, obj, form, change)
-        Meeting.objects.filter(pk=obj.meeting_id).update(lock_version=F("lock_version") + 1)
 
     def save_related(self, request, form, formsets, change):
         if change and form.has_changed() and not form.instance.curated:
@@ -557,7 +600,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(VersionAdmin):
+class ParticipantAdmin(HistoryAdmin):
     list_display = ["name", "country", "meeting_count", "variant_list"]
     list_filter = ["country"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -615,7 +658,7 @@ class ParticipantAdmin(VersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug", "meeting_count", "keyword_list"]
     search_fields = ["name", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
@@ -648,7 +691,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(OfficeHolder)
-class OfficeHolderAdmin(VersionAdmin):
+class OfficeHolderAdmin(HistoryAdmin):
     """The gazetteer: who held which office when, and how each language writes their name."""
 
     list_display = ["name", "country", "office_list"]
@@ -669,7 +712,7 @@ class OfficeHolderAdmin(VersionAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(VersionAdmin):
+class OfficeAdmin(HistoryAdmin):
     list_display = ["title", "country", "rank", "holder_count"]
     list_filter = ["country", "rank"]
     search_fields = ["title", "slug", "titles"]

@@ -3,7 +3,6 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-import reversion
 from django.db import transaction
 from django.db.models import F, Max
 
@@ -14,13 +13,9 @@ ROLE_RANK = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
 
 
 def _touch(meetings) -> None:
-    """Recompute derived columns, bump the edit lock, and put each meeting in the open revision."""
-    meetings = list(meetings)
-    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).refresh_derived()
+    """Record the change of each meeting (see Meeting.record_change)."""
     for meeting in meetings:
-        Meeting.objects.filter(pk=meeting.pk).update(lock_version=F("lock_version") + 1)
-        if reversion.is_active():
-            reversion.add_to_revision(meeting)
+        meeting.record_change()
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import reversion
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -255,7 +254,6 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
         if existing:
             readout.statements.all().delete()
         _create_statements(meeting, readout, parsed, people)
-    meeting.refresh_derived()
 
     notes = [f"{file_name}: {p}" for p in parsed.problems]
     notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
@@ -263,10 +261,8 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     if notes:
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = True
-    meeting.save(update_fields=["review_notes", "needs_review", "modified"])
-    Meeting.objects.filter(pk=meeting.pk).update(lock_version=F("lock_version") + 1)
-    if reversion.is_active():
-        reversion.add_to_revision(meeting)
+        meeting.save(update_fields=["review_notes", "needs_review", "modified"])
+    meeting.record_change()
     outcome = "updated" if existing else "created"
     return WriteResult(outcome, readout, meeting, conflicts)
 

@@ -7,9 +7,12 @@ import reversion
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import PermissionDenied
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear, Now
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
@@ -84,6 +87,23 @@ CURATABLE_MEETING_FIELDS = [
     "duration_minutes",
     "title",
 ]
+
+
+PUBLIC_STATES = {Status.PUBLISHED, Status.WITHDRAWN}
+
+
+class PublicationRefused(PermissionDenied):
+    """A change of a meeting's public state by someone who is not an Editor."""
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("meetings.publish_meeting")
+
+
+def acting_user():
+    """Who makes the change being saved: the user of the open revision (every admin view opens
+    one), or None for the importer run at the command line, the shell and migrations."""
+    return reversion.get_user() if reversion.is_active() else None
 
 
 class Role(models.TextChoices):
@@ -262,7 +282,16 @@ class Meeting(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True, help_text="Shown to readers on the withdrawn meeting's page.")
+    withdrawn_reason = models.TextField(
+        blank=True, help_text="Why it is withdrawn, or no longer public: readers see it at its address."
+    )
+    changes_pending = models.BooleanField(
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text="A curator changed this published meeting: readers see its last published version"
+        " until an Editor publishes the change.",
+    )
     needs_review = models.BooleanField(default=False, db_index=True)
     review_notes = ArrayField(
         models.TextField(),
@@ -363,6 +392,37 @@ class Meeting(models.Model):
         """Recompute the columns that filtering and search read, from readouts, people and topics."""
         Meeting.objects.filter(pk=self.pk).refresh_derived()
         self.refresh_from_db(fields=["issuers", "principal_slugs", "topic_slugs", "search_text", "modified"])
+
+    def record_change(self) -> None:
+        """After a change to its readouts, statements, people or topics: recompute what filtering
+        reads, bump the edit lock, save the meeting under the publication rules (a curator's
+        change to a published meeting waits for an Editor), and add it to the open revision."""
+        self.refresh_derived()
+        self.lock_version = models.F("lock_version") + 1
+        self.save(update_fields=["lock_version", "changes_pending", "modified"])
+        self.refresh_from_db(fields=["lock_version"])
+        if reversion.is_active():
+            reversion.add_to_revision(self)
+
+
+@receiver(pre_save, sender=Meeting)
+def hold_publication_rules(sender, instance: Meeting, raw: bool, update_fields=None, **kwargs) -> None:
+    """Only an Editor publishes, unpublishes or withdraws a meeting, and a curator's change to a
+    published meeting waits for an Editor: held on every save of a meeting, whatever the path
+    (admin forms and actions, history revert and recover, which save raw, uploads, merges)."""
+    user = acting_user()
+    if user is None or can_publish(user):
+        pending = False
+    else:
+        before = Meeting.objects.filter(pk=instance.pk).values_list("status", flat=True).first() or Status.DRAFT
+        if instance.status != before and PUBLIC_STATES & {instance.status, before}:
+            raise PublicationRefused("Only an Editor can publish, unpublish or withdraw a meeting.")
+        pending = before == Status.PUBLISHED
+    if instance.status != Status.PUBLISHED:
+        pending = False
+    if pending != instance.changes_pending and update_fields is not None and "changes_pending" not in update_fields:
+        Meeting.objects.filter(pk=instance.pk).update(changes_pending=pending)
+    instance.changes_pending = pending
 
 
 class ArchiveState(models.Model):

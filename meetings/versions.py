@@ -2,8 +2,9 @@
 
 Each reversion revision that holds a meeting holds its readouts, statements, attendances
 and their participants as they were then. The public versions of a meeting are the
-revisions in which it was published, numbered from 1 in the order they were made; a
-number, once given, always names the same content.
+revisions in which it was published (not those of a curator's change waiting for an
+Editor), numbered from 1 in the order they were made; a number, once given, always names
+the same content.
 """
 
 from dataclasses import dataclass, field
@@ -69,9 +70,20 @@ def public_versions(meeting: Meeting) -> list[PublicVersion]:
     versions = Version.objects.get_for_object(meeting).select_related("revision", "revision__user").order_by("pk")
     numbered = []
     for version in versions:
-        if version.field_dict.get("status") == Status.PUBLISHED:
+        fields = version.field_dict
+        if fields.get("status") == Status.PUBLISHED and not fields.get("changes_pending"):
             numbered.append(PublicVersion(len(numbered) + 1, version))
     return numbered
+
+
+def taken_down(meeting: Meeting, versions: list[PublicVersion]) -> datetime:
+    """When a meeting that was public stopped being so: the first revision after its last
+    public version (or, withdrawn through no revision, the time recorded on it)."""
+    later = Version.objects.get_for_object(meeting).filter(pk__gt=versions[-1].version.pk if versions else 0)
+    for version in later.select_related("revision").order_by("pk"):
+        if version.field_dict.get("status") != Status.PUBLISHED:
+            return version.revision.date_created
+    return meeting.withdrawn_at or meeting.modified
 
 
 def live_view(meeting: Meeting) -> MeetingView:

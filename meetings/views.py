@@ -14,9 +14,20 @@ from django_filters.views import FilterView
 
 from . import cards, citations
 from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
-from .models import Attendance, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic, newest
+from .models import (
+    PUBLIC_STATES,
+    Attendance,
+    Meeting,
+    Participant,
+    ParticipantAlias,
+    Readout,
+    Statement,
+    Status,
+    Topic,
+    newest,
+)
 from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
-from .versions import live_view, public_versions, version_view
+from .versions import PublicVersion, live_view, public_versions, taken_down, version_view
 
 
 class FilteredListView(FilterView):
@@ -210,8 +221,37 @@ def load_meeting(public_id: str) -> Meeting:
         raise Http404(f"No meeting has the identifier “{public_id[:40]}”.") from exc
 
 
+def gone(request, meeting: Meeting, versions: list[PublicVersion]) -> HttpResponse:
+    """410 for a meeting that was public: withdrawn, or no longer published, with when and why,
+    and the citation data of its last public version (never anything of an unpublished draft)."""
+    withdrawn = meeting.status == Status.WITHDRAWN
+    last = version_view(meeting, versions[-1]) if versions else live_view(meeting)
+    citation = citations.Citation.for_meeting(
+        last.meeting,
+        request,
+        accessed=timezone.localdate(),
+        issuers=last.issuers,
+        version=versions[-1].number if versions else None,
+    )
+    context = {
+        "meeting": meeting if withdrawn else last.meeting,
+        "withdrawn": withdrawn,
+        "since": (meeting.withdrawn_at if withdrawn else None) or taken_down(meeting, versions),
+        "reason": meeting.withdrawn_reason,
+        "versions": versions,
+        "citation": citation,
+    }
+    return render(request, "meetings/meeting_withdrawn.html", context, status=410)
+
+
 class MeetingDetailView(View):
-    """A meeting as it stands, or as one of its versions (/v/<n>/); withdrawn ones answer 410."""
+    """A meeting as readers may see it now, or as one of its versions (/v/<n>/).
+
+    Once published, its addresses always answer: withdrawn, or set back to draft, they answer
+    410 with the citation data of the last public version. Until an Editor publishes a curator's
+    change, readers see the last published version. A draft that was never public is a 404,
+    whatever the slug: nothing of it shows.
+    """
 
     template_name = "meetings/meeting_detail.html"
 
@@ -220,29 +260,32 @@ class MeetingDetailView(View):
             # "SCSPSV4U", as citation styles print it: the identifier is lower case.
             public_id = public_id.lower()
         meeting = load_meeting(public_id)
-        if slug != meeting.slug or public_id != self.kwargs["public_id"]:
-            url = meeting.get_absolute_url() + (f"v/{number}/" if number else "")
+        versions = public_versions(meeting)
+        preview = meeting.status in (Status.DRAFT, Status.REVIEW) and request.user.is_staff
+        if meeting.status == Status.WITHDRAWN:
+            return gone(request, meeting, versions)
+        if meeting.status != Status.PUBLISHED and not preview:
+            if not versions:
+                raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
+            return gone(request, meeting, versions)
+        current = versions[-1] if versions else None
+        pending = meeting.changes_pending and current is not None
+        if pending and not request.user.is_staff:
+            shown = version_view(meeting, current)
+        else:
+            shown = live_view(meeting)
+        if slug != shown.meeting.slug or public_id != self.kwargs["public_id"]:
+            url = shown.meeting.get_absolute_url() + (f"v/{number}/" if number else "")
             if request.GET:
                 url += "?" + request.GET.urlencode()
             return HttpResponsePermanentRedirect(url)
-        preview = meeting.status in (Status.DRAFT, Status.REVIEW)
-        if preview and not request.user.is_staff:
-            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
-        versions = public_versions(meeting)
         accessed = timezone.localdate()
-        if meeting.status == Status.WITHDRAWN:
-            citation = citations.Citation.for_meeting(
-                meeting, request, accessed=accessed, version=versions[-1].number if versions else None
-            )
-            context = {"meeting": meeting, "versions": versions, "citation": citation}
-            return render(request, "meetings/meeting_withdrawn.html", context, status=410)
         if number is not None:
             if not 1 <= number <= len(versions):
                 raise Http404(f"This meeting has no version {number}; it has {len(versions)}.")
             view = version_view(meeting, versions[number - 1])
         else:
-            view = live_view(meeting)
-        current = versions[-1] if versions else None
+            view = shown
         cited = view.version or current
         text, _ = clean_query(request.GET.get("q"))
         matches = highlight_statements([s for r in view.readouts for s in r.statements], text) if text else 0
@@ -263,6 +306,7 @@ class MeetingDetailView(View):
             "versions": versions,
             "current_version": current,
             "preview": preview,
+            "pending": pending and request.user.is_staff and view.version is None,
             "search_text": text,
             "matches": matches,
             "citation": cite(
@@ -291,9 +335,10 @@ class CitationDownloadView(View):
         if not PUBLIC_ID.fullmatch(public_id):
             raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
         meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id.lower())
-        if meeting.status in (Status.DRAFT, Status.REVIEW) and not request.user.is_staff:
-            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
         versions = public_versions(meeting)
+        public = meeting.status in PUBLIC_STATES or request.user.is_staff
+        if not public and not versions:
+            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
         number = versions[-1].number if versions else None
         raw_version = request.GET.get("version", "")
         if raw_version:
@@ -302,6 +347,12 @@ class CitationDownloadView(View):
                 return HttpResponse(
                     f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain"
                 )
+        # Cited as readers saw it: a version's own title and date; the live record only for staff,
+        # or when there is no version yet.
+        cited, issuers = meeting, meeting.issuers
+        if number:
+            shown = version_view(meeting, versions[number - 1])
+            cited, issuers = shown.meeting, shown.issuers
         statement = None
         ref = request.GET.get("statement", "")
         if ref:
@@ -317,7 +368,12 @@ class CitationDownloadView(View):
                 position=whole_number(position),
             )
         citation = citations.Citation.for_meeting(
-            meeting, request, accessed=timezone.localdate(), statement=statement, version=number
+            cited,
+            request,
+            accessed=timezone.localdate(),
+            statement=statement,
+            issuers=issuers,
+            version=number,
         )
         name = citation.file_stem
         if fmt == "bib":
@@ -329,6 +385,8 @@ class CitationDownloadView(View):
                 citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        if not public:
+            response.status_code = 410  # no longer published: the data to trace a citation, no more
         return response
 
 

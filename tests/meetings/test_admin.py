@@ -174,7 +174,14 @@ def test_a_form_built_on_an_outdated_version_is_refused(client, curator, seeds):
     assert meeting.title == "First curator's title"
 
 
-def test_editing_a_statement_makes_a_new_version_and_keeps_the_old(client, curator, seeds):
+def publish(client, editor, meeting):
+    client.force_login(editor)
+    response = client.post("/admin/meetings/meeting/", {"action": "publish", "_selected_action": [meeting.pk]})
+    assert response.status_code == 302
+    client.logout()
+
+
+def test_a_curators_edit_waits_for_an_editor_then_makes_a_new_version(client, curator, editor, seeds):
     meeting = Meeting.objects.get(date="2017-09-07")
     statement = Statement.objects.get(meeting=meeting, number="4")
     client = as_user(client, curator)
@@ -184,7 +191,20 @@ def test_editing_a_statement_makes_a_new_version_and_keeps_the_old(client, curat
     assert client.post(url, data).status_code == 302
     statement.refresh_from_db()
     assert statement.curated
+    meeting.refresh_from_db()
+    assert meeting.changes_pending
+    staff_view = client.get(meeting.get_absolute_url()).content.decode()
+    assert "keep talking candidly" in staff_view
+    assert "This page shows a curator’s changes that wait for an Editor: readers see version 1" in staff_view
     client.logout()
+    waiting = client.get(meeting.get_absolute_url()).content.decode()
+    assert "keep talking candidly" not in waiting
+    assert "will continue to hold frank exchanges of views" in waiting
+    assert "version 2" not in waiting
+
+    publish(client, editor, meeting)
+    meeting.refresh_from_db()
+    assert not meeting.changes_pending
     current = client.get(meeting.get_absolute_url()).content.decode()
     assert "keep talking candidly" in current
     assert "version 2" in current
@@ -196,8 +216,8 @@ def test_editing_a_statement_makes_a_new_version_and_keeps_the_old(client, curat
     html = old.content.decode()
     assert "keep talking candidly" not in html
     assert "You are reading <strong>version 1</strong>" in html
-    revision = Version.objects.get_for_object(meeting).order_by("-pk").first().revision
-    assert revision.user.username == "curator"
+    revisions = [v.revision for v in Version.objects.get_for_object(meeting).order_by("-pk")[:2]]
+    assert [r.user.username for r in revisions] == ["editor", "curator"]
 
 
 def test_unknown_version_is_a_404(client, seeds):
