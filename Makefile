@@ -1,6 +1,8 @@
 # make run   — set everything up, import the seed readouts, serve http://127.0.0.1:8000/
 # make test  — set everything up and run the whole test suite
 # make stop  — stop the embedded PostgreSQL
+# make backup [FILE=...]  — back up the database (to backups/readouts-<time>.dump)
+# make restore FILE=...   — replace the database with a backup
 
 SHELL := /bin/bash
 VENV := .venv
@@ -14,7 +16,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
 	done; \
 	for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do [ -x $$p ] && { echo $$p; exit; }; done)
 
-.PHONY: run test stop setup lint bench
+.PHONY: run test stop setup lint bench backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed: install it, or name it with make PYTHON=/path/to/python3.12"; exit 1; fi
@@ -49,6 +51,15 @@ lint: $(VENV)/.installed
 
 stop:
 	@test -x $(PY) && $(PY) -m archive.pgcluster stop || true
+
+backup: setup
+	@$(PY) manage.py backup_database $(if $(FILE),"$(FILE)")
+
+restore: setup
+	@if [ -z "$(FILE)" ]; then echo "Name the backup to restore: make restore FILE=backups/readouts-<time>.dump"; exit 2; fi
+	@$(PY) manage.py restore_database "$(FILE)"
+	@echo "== Applying this release's migrations to what was restored, if it is older"
+	@$(PY) manage.py migrate --no-input -v0
 
 N ?= 10000
 BENCH_ARGS ?=
