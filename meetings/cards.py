@@ -44,12 +44,12 @@ PAGE_SQL = """
 # statements shown; the functions are migration 0013's). NULL when none matches.
 HITS_SQL = f"""(
       SELECT '<ul class="card__hits">' || string_agg(
-               '<li><a class="hit__num" href="' || %s || '#r' || x.readout_id || '-' || x.position || '">'
+               '<li><a class="hit__num" href="' || %s || '#s' || x.key || '">'
                || meetings_html_escape(r.issuer) || ' ' || meetings_html_escape(coalesce(nullif(x.number, ''), '¶'))
                || '</a> ' || meetings_marked(ts_headline(%s::regconfig, x.text, q, %s)) || '</li>',
                '' ORDER BY x.nth) || '</ul>'
       FROM (
-        SELECT s.readout_id, s.number, s.position, s.text,
+        SELECT s.readout_id, s.key, s.number, s.position, s.text,
                row_number() OVER (ORDER BY ts_rank(s.search_vector, q) DESC, s.id) AS nth
         FROM meetings_statement s, {WEBSEARCH} AS q
         WHERE s.meeting_id = page.pk AND s.search_vector @@ q

@@ -170,7 +170,8 @@ def merge_statements(statements: list[Statement]) -> Statement:
     first.text = " ".join(s.text.strip() for s in statements)
     first.joint = any(s.joint for s in statements)
     first.curated = True
-    first.save(update_fields=["text", "joint", "curated"])
+    first.anchors = [*first.anchors, *(a for s in rest for a in s.all_anchors)]  # their links lead here
+    first.save(update_fields=["text", "joint", "curated", "anchors"])
     for s in rest:
         first.speakers.add(*s.speakers.all())
         first.topics.add(*s.topics.all())

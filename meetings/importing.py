@@ -1,5 +1,6 @@
 """Writing a parsed readout to the database: the one place that touches many models at once."""
 
+import difflib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .models import (
     Statement,
     Status,
     Topic,
+    new_statement_key,
 )
 from .readouts import ParsedParticipant, ParsedReadout, name_key, parse_readout
 from .readouts.dates import make_date
@@ -251,9 +253,14 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
             "text were not applied (the new text is kept as the readout's original)"
         )
     else:
+        carried: list[tuple[str, list[str]] | None] = [None] * len(parsed.statements)
         if existing:
+            before = list(readout.statements.order_by("position"))
+            carried, retired = carried_keys(before, [s.text for s in parsed.statements])
+            readout.retired_anchors = list(dict.fromkeys([*readout.retired_anchors, *retired]))
+            readout.save(update_fields=["retired_anchors"])
             readout.statements.all().delete()
-        _create_statements(meeting, readout, parsed, people)
+        _create_statements(meeting, readout, parsed, people, carried)
 
     notes = [f"{file_name}: {p}" for p in parsed.problems]
     notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
@@ -267,8 +274,46 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     return WriteResult(outcome, readout, meeting, conflicts)
 
 
+def carried_keys(before: list[Statement], texts: list[str]) -> tuple[list[tuple[str, list[str]] | None], list[str]]:
+    """Which statement of a readout's earlier text each paragraph of its changed text continues.
+
+    The two texts are aligned paragraph by paragraph (difflib): a paragraph found unchanged, or,
+    in a changed stretch, the first one after the last match that is mostly the same as an old
+    one (similarity 0.6 or more), keeps that statement's key and anchors, so links to it still lead
+    to it. Return, for each new paragraph, the (key, anchors) it keeps or None, and the anchors
+    of the statements that are gone.
+    """
+    old = [" ".join(s.text.split()) for s in before]
+    new = [" ".join(t.split()) for t in texts]
+    carried: list[tuple[str, list[str]] | None] = [None] * len(new)
+    kept: set[int] = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag not in ("equal", "replace"):
+            continue
+        j = j1
+        for i in range(i1, i2):  # in order: the first paragraph of the stretch that is like it
+            match = next(
+                (
+                    k
+                    for k in range(j, j2)
+                    if tag == "equal" or difflib.SequenceMatcher(None, old[i], new[k]).ratio() >= 0.6
+                ),
+                None,
+            )
+            if match is not None:
+                carried[match] = (before[i].key, before[i].anchors)
+                kept.add(i)
+                j = match + 1
+    retired = [a for i, s in enumerate(before) if i not in kept for a in s.all_anchors]
+    return carried, retired
+
+
 def _create_statements(
-    meeting: Meeting, readout: Readout, parsed: ParsedReadout, people: dict[str, Participant]
+    meeting: Meeting,
+    readout: Readout,
+    parsed: ParsedReadout,
+    people: dict[str, Participant],
+    carried: list[tuple[str, list[str]] | None],
 ) -> None:
     topics = {t.slug: t for t in Topic.objects.all()}
     statements = Statement.objects.bulk_create(
@@ -277,12 +322,13 @@ def _create_statements(
                 readout=readout,
                 meeting=meeting,
                 position=s.position,
+                **({"key": kept[0], "anchors": kept[1]} if kept else {}),
                 number=s.number[:40],
                 heading=s.heading[:300],
                 text=s.text,
                 joint=s.joint,
             )
-            for s in parsed.statements
+            for s, kept in zip(parsed.statements, carried, strict=True)
         ]
     )
     by_name = {p.name: people[person_key(p)] for p in parsed.participants}
@@ -529,7 +575,18 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         names = {p.name: people[person_key(p)].pk for p in item.parsed.participants}
         for s in item.parsed.statements:
             statements.append(
-                [readout.pk, meeting_id, s.position, s.number[:40], s.heading[:300], s.text, s.joint, False]
+                [
+                    readout.pk,
+                    meeting_id,
+                    s.position,
+                    new_statement_key(),
+                    [],
+                    s.number[:40],
+                    s.heading[:300],
+                    s.text,
+                    s.joint,
+                    False,
+                ]
             )
             speakers.append([names[n] for n in dict.fromkeys(s.speakers) if n in names])
             statement_topics.append([topics[t] for t in s.topics if t in topics])
@@ -605,7 +662,18 @@ READOUT_COLUMNS = [
     "problems",
 ]
 ATTENDANCE_COLUMNS = ["meeting_id", "readout_id", "participant_id", "role", "title", "country"]
-STATEMENT_COLUMNS = ["readout_id", "meeting_id", "position", "number", "heading", "text", "joint", "curated"]
+STATEMENT_COLUMNS = [
+    "readout_id",
+    "meeting_id",
+    "position",
+    "key",
+    "anchors",
+    "number",
+    "heading",
+    "text",
+    "joint",
+    "curated",
+]
 
 
 def _snapshots_of_new(
@@ -631,12 +699,14 @@ def _snapshots_of_new(
         if r.meeting_id in by_id:
             by_id[r.meeting_id].add(Readout, r.pk, readout_repr[r.pk], serialize(r))
     for sid, row, pids, tids in zip(statement_ids, statements, speakers, statement_topics, strict=True):
-        readout_id, meeting_id, position, number, heading, text, joint, curated = row
+        readout_id, meeting_id, position, key, anchors, number, heading, text, joint, curated = row
         if meeting_id in by_id:
             fields = {
                 "readout": readout_id,
                 "meeting": meeting_id,
                 "position": position,
+                "key": key,
+                "anchors": anchors,
                 "number": number,
                 "heading": heading,
                 "text": text,

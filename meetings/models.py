@@ -46,6 +46,12 @@ def new_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
 
 
+def new_statement_key() -> str:
+    """A statement's public identifier: unique in its meeting, kept through re-imports, splits
+    and merges, so that an anchor once cited leads to the same statement."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
+
+
 class Level(models.TextChoices):
     SUMMIT = "summit", "Summit"
     FOREIGN_MINISTERS = "foreign-ministers", "Foreign ministers"
@@ -560,6 +566,13 @@ class Readout(models.Model):
     file_name = models.CharField(max_length=255, unique=True)
     imported_at = models.DateTimeField()
     problems = ArrayField(models.TextField(), default=list, blank=True)
+    retired_anchors = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Anchors of statements a re-import removed: their links say so, and lead to the versions.",
+    )
 
     class Meta:
         ordering = ["meeting", "issuer"]
@@ -779,6 +792,16 @@ class Statement(models.Model):
         help_text="The readout's meeting, kept here for filtering and editing inline.",
     )
     position = models.PositiveIntegerField()
+    key = models.CharField(
+        max_length=8, default=new_statement_key, editable=False, help_text="Its public identifier, in anchors."
+    )
+    anchors = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Earlier anchors that lead here: its position before keys, statements merged into it.",
+    )
     number = models.CharField(max_length=40, blank=True, help_text='As printed: "2", "(3)", "1 (2)"')
     heading = models.CharField(max_length=300, blank=True)
     text = models.TextField()
@@ -800,6 +823,7 @@ class Statement(models.Model):
         ordering = ["readout", "position"]
         constraints = [
             models.UniqueConstraint(fields=["readout", "position"], name="statement_position_unique"),
+            models.UniqueConstraint(fields=["meeting", "key"], name="statement_key_unique_in_meeting"),
         ]
         indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
 
@@ -811,12 +835,17 @@ class Statement(models.Model):
 
     @property
     def anchor(self) -> str:
-        """Stable across re-imports: the readout keeps its id and the paragraph its position."""
-        return f"r{self.readout_id}-{self.position}"
+        """Its id on the meeting page; versions recorded before statements had keys used positions."""
+        return f"s{self.key}" if self.key else f"r{self.readout_id}-{self.position}"
 
     @property
     def ref(self) -> str:
-        return f"{self.readout_id}-{self.position}"
+        """How a citation link names it (?statement=)."""
+        return self.key or f"{self.readout_id}-{self.position}"
+
+    @property
+    def all_anchors(self) -> list[str]:
+        return [self.anchor, *self.anchors]
 
 
 # Version history (django-reversion): a revision of a meeting holds the meeting with its

@@ -108,6 +108,8 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
         objects.setdefault(model, []).append(deserialized.object)
         if model is Statement:
             m2m[deserialized.object.pk] = deserialized.m2m_data
+            if '"key":' not in version.serialized_data:
+                deserialized.object.key = ""  # recorded before statements had keys: anchored by position
     snapshot = next(m for m in objects.get(Meeting, []) if m.pk == meeting.pk)
     snapshot.public_id = meeting.public_id  # the identifier never changes
     participants = {p.pk: p for p in objects.get(Participant, [])}

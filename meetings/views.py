@@ -347,32 +347,37 @@ class CitationDownloadView(View):
                 return HttpResponse(
                     f"This meeting has versions 1 to {len(versions)}.", status=400, content_type="text/plain"
                 )
-        # Cited as readers saw it: a version's own title and date; the live record only for staff,
-        # or when there is no version yet.
-        cited, issuers = meeting, meeting.issuers
-        if number:
-            shown = version_view(meeting, versions[number - 1])
-            cited, issuers = shown.meeting, shown.issuers
-        statement = None
+        # Cited as readers saw it: a version's own title, date and statements; the live record
+        # only when there is no version yet.
+        shown = version_view(meeting, versions[number - 1]) if number else live_view(meeting)
+        statement, issuer = None, ""
         ref = request.GET.get("statement", "")
         if ref:
-            readout_id, _, position = ref.partition("-")
-            if whole_number(readout_id) is None or whole_number(position) is None:
+            if not re.fullmatch(r"[0-9a-z]{8}|[0-9]{1,9}-[0-9]{1,9}", ref):
                 return HttpResponse(
-                    "The statement reference must look like 12-3.", status=400, content_type="text/plain"
+                    "The statement reference must be a statement's key (8 letters and digits) or look like 12-3.",
+                    status=400,
+                    content_type="text/plain",
                 )
-            statement = get_object_or_404(
-                Statement.objects.select_related("readout"),
-                meeting=meeting,
-                readout_id=whole_number(readout_id),
-                position=whole_number(position),
+            wanted = {ref, f"s{ref}", f"r{ref}"}
+            statement, issuer = next(
+                (
+                    (s.statement, r.issuer)
+                    for r in shown.readouts
+                    for s in r.statements
+                    if wanted & {s.ref, *s.all_anchors}
+                ),
+                (None, ""),
             )
+            if statement is None:
+                raise Http404("This record has no such statement.")
         citation = citations.Citation.for_meeting(
-            cited,
+            shown.meeting,
             request,
             accessed=timezone.localdate(),
             statement=statement,
-            issuers=issuers,
+            issuer=issuer if statement else "",
+            issuers=shown.issuers,
             version=number,
         )
         name = citation.file_stem

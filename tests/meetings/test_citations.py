@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from reversion.models import Version
 
 from meetings.models import Meeting
 
@@ -63,10 +64,24 @@ def test_csl_json_download(client, summit):
 
 
 def test_statement_citation_points_at_its_anchor(client, summit):
+    statement = summit.readouts.get().statements.get(position=3)
+    text = client.get(f"/meetings/{summit.public_id}/cite.bib", {"statement": statement.key}).content.decode()
+    assert "title = {{Japan-ROK Summit Meeting, paragraph 2 of the Japan readout}}" in text
+    assert f"url = {{{permalink(summit)}#s{statement.key}}}" in text
+
+
+def test_a_positional_reference_from_before_keys_still_finds_its_statement(client, summit):
+    """Versions recorded before statements had keys: their statements are found, and anchored, by position."""
     readout = summit.readouts.get()
+    for version in Version.objects.filter(content_type__model="statement"):
+        data = json.loads(version.serialized_data)
+        del data[0]["fields"]["key"], data[0]["fields"]["anchors"]
+        Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
     text = client.get(f"/meetings/{summit.public_id}/cite.bib", {"statement": f"{readout.pk}-3"}).content.decode()
     assert "title = {{Japan-ROK Summit Meeting, paragraph 2 of the Japan readout}}" in text
     assert f"url = {{{permalink(summit)}#r{readout.pk}-3}}" in text
+    html = client.get(summit.get_absolute_url() + "v/1/").content.decode()
+    assert f'id="r{readout.pk}-3"' in html
 
 
 @pytest.mark.parametrize(("ref", "status"), [("abc", 400), ("1-x", 400), ("999999-1", 404)])

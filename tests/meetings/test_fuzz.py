@@ -166,7 +166,7 @@ def test_citation_versions_and_statements_in_unicode_digits_are_refused(archive)
     )
     assert fetch(server, f"/meetings/{meeting.public_id}/cite.bib?statement=1-%C2%B2") == (
         400,
-        "The statement reference must look like 12-3.",
+        "The statement reference must be a statement's key (8 letters and digits) or look like 12-3.",
     )
 
 
