@@ -360,16 +360,24 @@ class CitationDownloadView(View):
                     content_type="text/plain",
                 )
             wanted = {ref, f"s{ref}", f"r{ref}"}
-            statement, issuer = next(
-                (
-                    (s.statement, r.issuer)
-                    for r in shown.readouts
-                    for s in r.statements
-                    if wanted & {s.ref, *s.all_anchors}
-                ),
-                (None, ""),
-            )
-            if statement is None:
+            # With no version named, a statement a later text left out is cited from the last
+            # version that has it.
+            candidates = [number] if raw_version or not versions else range(len(versions), 0, -1)
+            for candidate in candidates:
+                if candidate != number:
+                    number, shown = candidate, version_view(meeting, versions[candidate - 1])
+                statement, issuer = next(
+                    (
+                        (s.statement, r.issuer)
+                        for r in shown.readouts
+                        for s in r.statements
+                        if wanted & {s.ref, *s.all_anchors}
+                    ),
+                    (None, ""),
+                )
+                if statement is not None:
+                    break
+            else:
                 raise Http404("This record has no such statement.")
         citation = citations.Citation.for_meeting(
             shown.meeting,
