@@ -27,7 +27,9 @@ def test_choosing_facet_values_narrows_the_list_and_updates_counts(page, archive
     page.wait_for_url(re.compile(r"level=summit&level=foreign-ministers|level=foreign-ministers&level=summit"))
     assert page.locator(".card").count() == 5
     page.get_by_role("link", name="Clear all").click()
+    page.wait_for_url(archive + "/")  # the count of the new page, not of the one it leaves
     assert page.locator(".card").count() == 5
+    assert count_of(page, "level", "summit") == "1"
 
 
 def test_phrase_search_highlights_on_results_and_meeting_page(page, archive, shot):
