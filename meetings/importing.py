@@ -39,7 +39,9 @@ class ImportRefused(ValueError):
 
 @dataclass
 class WriteResult:
-    outcome: str  # "created", "updated", "unchanged"
+    # "created", "updated", "unchanged", or "duplicate": the text is in the archive already as
+    # another file's, whose readout this is; nothing was written.
+    outcome: str
     readout: Readout
     meeting: Meeting
     conflicts: list[str] = field(default_factory=list)
@@ -183,7 +185,8 @@ def check_importable(parsed: ParsedReadout) -> None:
 def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: bool = False) -> WriteResult:
     """Create or update the readout parsed from one file, with its meeting, people and statements.
 
-    A re-import never moves a readout to another meeting (its permalink would change), never
+    A readout is its file: `file_name` is the file's path in the folder imported (import_readouts
+    says how), and a text is imported once, whatever the path it is found at. A re-import never moves a readout to another meeting (its permalink would change), never
     overwrites what a curator corrected, and lists what it could not apply as conflicts,
     which also flag the meeting for review. Inside a reversion revision the meeting, as it
     stands afterwards, is added to it.
@@ -192,6 +195,9 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     existing = Readout.objects.select_for_update().filter(file_name=file_name).select_related("meeting").first()
     if existing and existing.content_hash == parsed.content_hash:
         return WriteResult("unchanged", existing, existing.meeting)
+    twin = Readout.objects.filter(content_hash=parsed.content_hash).select_related("meeting").order_by("pk").first()
+    if twin:
+        return WriteResult("duplicate", twin, twin.meeting)
 
     conflicts: list[str] = []
     key = pair_key(parsed)
@@ -442,7 +448,8 @@ class NewReadout:
 
 @transaction.atomic
 def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> list[WriteResult]:
-    """Write many readouts that are not in the archive yet, in a few statements for all of them.
+    """Write many readouts that are not in the archive yet (neither their paths nor their texts),
+    in a few statements for all of them.
 
     The same result as write_readout() file by file at a fraction of the cost: rows are
     COPYed in with ids reserved beforehand, derived columns are recomputed by one UPDATE,

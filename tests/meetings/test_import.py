@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from meetings.models import Attendance, Meeting, Participant, Readout, Statement
-from tests.conftest import SEEDS, seed_path
+from tests.conftest import SEEDS, seed_path, seed_text
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +263,113 @@ def test_a_file_of_more_paragraphs_than_a_readout_holds_is_refused_and_nothing_w
         call_command("import_readouts", str(tmp_path), stdout=out, stderr=err)
     assert f"huge.txt: {MAX_STATEMENTS + 4:,} paragraphs, more than a readout can hold (2,000)" in out.getvalue()
     assert Meeting.objects.count() == 0
+
+
+def test_two_files_of_one_name_in_two_folders_are_two_readouts(tmp_path):
+    for folder, seed in (("a", "000"), ("b", "004")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path(seed), tmp_path / folder / "x.txt")
+    out, _ = run(str(tmp_path))
+    assert out.strip() == "2 files: 2 created"
+    assert sorted(Readout.objects.values_list("file_name", "meeting__date")) == [
+        ("a/x.txt", date(2018, 3, 17)),
+        ("b/x.txt", date(2012, 4, 7)),
+    ]
+
+
+def test_the_same_text_at_two_paths_is_imported_once_and_reported(tmp_path):
+    for path in ("a/x.txt", "b/y.txt"):
+        (tmp_path / path).parent.mkdir()
+        shutil.copy(seed_path("000"), tmp_path / path)
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        "b/y.txt: the same text as a/x.txt; skipped as a duplicate",
+        "2 files: 1 created, 1 duplicate",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["a/x.txt"]
+
+
+def test_a_text_the_archive_holds_under_another_path_is_a_duplicate(tmp_path):
+    run(str(SEEDS))
+    shutil.copy(seed_path("003"), tmp_path / "copy.txt")
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        f"copy.txt: the same text as {seed_path('003').name}; skipped as a duplicate",
+        "1 files: 1 duplicate",
+    ]
+    assert Readout.objects.count() == 5
+
+
+def test_a_file_named_twice_is_imported_once():
+    out, _ = run(str(seed_path("003")), str(SEEDS))
+    assert out.splitlines() == [
+        f"{seed_path('003').name}: named twice in this import; skipped as a duplicate",
+        "6 files: 5 created, 1 duplicate",
+    ]
+
+
+def test_two_files_of_one_name_given_on_their_own_are_refused_the_second(tmp_path):
+    for folder, seed in (("a", "000"), ("b", "004")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path(seed), tmp_path / folder / "x.txt")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_readouts", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"x.txt: {tmp_path}/b/x.txt has the name of another file of this import; "
+        "import the folder that holds both to keep them apart",
+        "2 files: 1 created, 1 failed",
+    ]
+    assert Readout.objects.get().meeting.date == date(2018, 3, 17)
+
+
+def test_a_folder_is_the_same_from_any_working_directory_and_by_its_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / "readouts" / "2018").mkdir(parents=True)
+    shutil.copy(seed_path("000"), tmp_path / "readouts" / "2018" / "x.txt")
+    out, _ = run(str(tmp_path / "readouts"))
+    assert out.strip() == "1 files: 1 created"
+    monkeypatch.chdir(tmp_path)
+    assert run("readouts")[0].strip() == "1 files: 1 unchanged"
+    monkeypatch.chdir(tmp_path / "readouts" / "2018")
+    assert run("..")[0].strip() == "1 files: 1 unchanged"
+    assert run("../../readouts/")[0].strip() == "1 files: 1 unchanged"
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["2018/x.txt"]
+
+
+def test_a_changed_file_in_a_folder_updates_its_own_readout_only(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path("003"), tmp_path / folder / "x.txt")
+    (tmp_path / "b" / "x.txt").write_text(seed_path("004").read_text(encoding="utf-8"), encoding="utf-8")
+    run(str(tmp_path))
+    before = dict(Readout.objects.values_list("file_name", "content_hash"))
+    changed = seed_path("004").read_text(encoding="utf-8").replace("Ningbo", "Ningbo City")
+    (tmp_path / "b" / "x.txt").write_text(changed, encoding="utf-8")
+    out, _ = run(str(tmp_path))
+    assert out.strip() == "2 files: 1 unchanged, 1 updated"
+    after = dict(Readout.objects.values_list("file_name", "content_hash"))
+    assert after["a/x.txt"] == before["a/x.txt"] and after["b/x.txt"] != before["b/x.txt"]
+    assert Readout.objects.get(file_name="b/x.txt").original_text == changed
+
+
+def test_a_file_changed_to_the_text_of_another_is_a_duplicate_and_keeps_its_readout(tmp_path):
+    shutil.copy(seed_path("003"), tmp_path / "x.txt")
+    shutil.copy(seed_path("004"), tmp_path / "y.txt")
+    run(str(tmp_path))
+    shutil.copy(seed_path("004"), tmp_path / "x.txt")
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        "x.txt: the same text as y.txt; skipped as a duplicate",
+        "2 files: 1 duplicate, 1 unchanged",
+    ]
+    assert Readout.objects.get(file_name="x.txt").original_text == seed_path("003").read_text(encoding="utf-8")
+
+
+def test_writing_a_text_the_archive_holds_under_another_name_is_a_duplicate():
+    from meetings.importing import read_readout, write_readout
+
+    run(str(seed_path("003")))
+    text = seed_text("003")
+    result = write_readout(parsed=read_readout(text), file_name="upload.txt", text=text)
+    assert (result.outcome, result.readout.file_name) == ("duplicate", seed_path("003").name)
+    assert Readout.objects.count() == 1
