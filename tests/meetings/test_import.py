@@ -373,3 +373,37 @@ def test_writing_a_text_the_archive_holds_under_another_name_is_a_duplicate():
     result = write_readout(parsed=read_readout(text), file_name="upload.txt", text=text)
     assert (result.outcome, result.readout.file_name) == ("duplicate", seed_path("003").name)
     assert Readout.objects.count() == 1
+
+
+def test_symbolic_link_loops_and_links_to_nothing_are_reported_and_the_others_imported(tmp_path):
+    shutil.copy(seed_path("003"), tmp_path / "good.txt")
+    (tmp_path / "loop").symlink_to(".")
+    (tmp_path / "dangling.txt").symlink_to("missing.txt")
+    (tmp_path / "self.txt").symlink_to("self.txt")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="3 of 4 files failed") as excinfo:
+        call_command("import_readouts", str(tmp_path), stdout=out)
+    assert excinfo.value.returncode == 1
+    assert out.getvalue().splitlines() == [
+        "dangling.txt: is a symbolic link to missing.txt, which does not exist",
+        "loop: is a symbolic link loop (to ., a folder it is in)",
+        "self.txt: is a symbolic link loop (it never leads to a file)",
+        "4 files: 1 created, 3 failed",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["good.txt"]
+
+
+def test_a_link_to_a_folder_is_followed_and_a_loop_further_down_is_reported(tmp_path):
+    (tmp_path / "readouts").mkdir()
+    (tmp_path / "elsewhere" / "2018").mkdir(parents=True)
+    shutil.copy(seed_path("000"), tmp_path / "elsewhere" / "2018" / "x.txt")
+    (tmp_path / "elsewhere" / "2018" / "up").symlink_to("..")
+    (tmp_path / "readouts" / "more").symlink_to("../elsewhere")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_readouts", str(tmp_path / "readouts"), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "more/2018/up: is a symbolic link loop (to .., a folder it is in)",
+        "2 files: 1 created, 1 failed",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["more/2018/x.txt"]

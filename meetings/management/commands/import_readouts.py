@@ -15,12 +15,15 @@ New files are parsed in parallel and written in batches; a batch that fails is r
 file.
 """
 
+import errno
 import hashlib
 import json
 import logging
 import os
+import stat
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +82,45 @@ def load(path: Path, name: str) -> Loaded:
     return Loaded(path, name, text=text, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
+def walk(folder: Path, within: frozenset = frozenset()) -> Iterator[tuple[Path, str]]:
+    """The *.txt files under a folder, in name order, as (path, ""), and what cannot be walked,
+    as (path, the reason): a symbolic link to nothing, a loop of links, a folder that cannot be
+    read. Links to folders are followed, but for one back to a folder the walk is in."""
+    here = folder.stat()
+    within = within | {(here.st_dev, here.st_ino)}
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        yield folder, f"is a folder that cannot be read ({exc.strerror})"
+        return
+    for entry in entries:
+        try:
+            found = entry.stat()
+        except OSError as exc:
+            if entry.is_symlink():
+                yield entry, broken_link(entry, exc)
+            elif entry.suffix == ".txt":
+                yield entry, ""  # gone or unreadable: reading it says which
+            continue
+        if stat.S_ISDIR(found.st_mode):
+            if (found.st_dev, found.st_ino) not in within:
+                yield from walk(entry, within)
+            elif entry.is_symlink():
+                yield entry, f"is a symbolic link loop (to {os.readlink(entry)}, a folder it is in)"
+            else:  # a folder reached again below a link to a folder above it
+                yield entry, "is a folder the walk is in already, reached again through a symbolic link"
+        elif stat.S_ISREG(found.st_mode) and entry.suffix == ".txt":
+            yield entry, ""
+
+
+def broken_link(link: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return f"is a symbolic link to {os.readlink(link)}, which does not exist"
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link loop (it never leads to a file)"
+    return f"is a symbolic link that cannot be followed ({exc.strerror})"
+
+
 _vocabulary: dict | None = None
 _gazetteer: Gazetteer | None = None
 
@@ -115,8 +157,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *paths, **options):
-        files = self.collect(options["paths"])
-        if not files:
+        files, unwalkable = self.collect(options["paths"])
+        if not files and not unwalkable:
             raise CommandError("No readout files found in: " + ", ".join(options["paths"]))
         self.dry_run = options["dry_run"]
         self.json = options["json"]
@@ -129,6 +171,8 @@ class Command(BaseCommand):
         self.names: dict[str, str] = {}  # file name -> text hash, of the files of this run so far
         self.texts: dict[str, str] = {}  # text hash -> the first file of this run that has it
         self.progress = sys.stderr.isatty() and len(files) >= 20 and not self.json
+        for name, reason in unwalkable:
+            self.fail(name, reason)
         vocabulary = topic_vocabulary()
         people = gazetteer_data()
         _init_worker(vocabulary, people)
@@ -154,23 +198,30 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.counts.items()))
         prefix = "Dry run: " if self.dry_run else ""
-        self.report.write(f"{prefix}{len(files)} files: {summary}")
+        total = len(files) + len(unwalkable)
+        self.report.write(f"{prefix}{total} files: {summary}")
         if self.counts["failed"]:
-            raise CommandError(f"{self.counts['failed']} of {len(files)} files failed", returncode=1)
+            raise CommandError(f"{self.counts['failed']} of {total} files failed", returncode=1)
 
-    def collect(self, paths: list[str]) -> list[tuple[Path, str]]:
-        """The files to import, each with its readout's file name (see the module's docstring)."""
+    def collect(self, paths: list[str]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+        """The files to import, each with its readout's file name (see the module's docstring),
+        and what could not be walked in the folders, by name with the reason."""
         files: list[tuple[Path, str]] = []
+        unwalkable: list[tuple[str, str]] = []
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                found = sorted(p for p in path.rglob("*.txt") if p.is_file())
-                files.extend((p, p.relative_to(path).as_posix()) for p in found)
+                for found, reason in walk(path):
+                    name = found.relative_to(path).as_posix()
+                    if reason:
+                        unwalkable.append((name, reason))
+                    else:
+                        files.append((found, name))
             elif path.is_file():
                 files.append((path, path.name))
             else:
                 raise CommandError(f"No such file or folder: {raw}")
-        return files
+        return files, unwalkable
 
     def fail(self, name: str, reason: str) -> None:
         self.counts["failed"] += 1
