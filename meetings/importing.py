@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,6 +35,23 @@ logger = logging.getLogger(__name__)
 
 class ImportRefused(ValueError):
     """The parsed readout lacks what the archive needs to store it; the message says what."""
+
+
+class AlreadyImported(Exception):
+    """Files of a batch are in the archive already: another import wrote them since the batch was
+    read. Written one by one, each says what it is now ("unchanged", "duplicate")."""
+
+
+# PostgreSQL advisory lock of the archive's imports (a number of our own). Two imports writing at
+# once would each miss what the other has not committed yet: its meetings (two meetings made of
+# one meeting's two readouts), its participants and its files (a file imported twice).
+IMPORT_LOCK = 15_001
+
+
+def lock_imports() -> None:
+    """Wait for any other import's write to commit; hold the lock until this transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 @dataclass
@@ -192,6 +209,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     stands afterwards, is added to it.
     """
     check_importable(parsed)
+    lock_imports()
     existing = Readout.objects.select_for_update().filter(file_name=file_name).select_related("meeting").first()
     if existing and existing.content_hash == parsed.content_hash:
         return WriteResult("unchanged", existing, existing.meeting)
@@ -455,11 +473,18 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     COPYed in with ids reserved beforehand, derived columns are recomputed by one UPDATE,
     and one revision is written for each meeting touched. All or nothing: the caller
     retries file by file when a batch fails, so that one bad file cannot stop the others.
+    Imports write one at a time (lock_imports); AlreadyImported when another has written some
+    of these files (or texts) since the caller looked.
     """
     if not items:
         return []
     for item in items:
         check_importable(item.parsed)
+    lock_imports()
+    there = Q(file_name__in=[item.file_name for item in items])
+    there |= Q(content_hash__in=[item.parsed.content_hash for item in items])
+    if Readout.objects.filter(there).exists():
+        raise AlreadyImported
     keys = [pair_key(item.parsed) for item in items]
     people, new_people = _participants([p for item in items for p in item.parsed.participants])
     new_keys = set(new_people)

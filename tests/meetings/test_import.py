@@ -2,13 +2,24 @@
 
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from datetime import date
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from reversion.models import Revision
 
-from meetings.models import Attendance, Meeting, Participant, Readout, Statement
+from meetings.importing import NewReadout, read_readout, write_new_readouts
+from meetings.models import Attendance, Meeting, OfficeHolder, Participant, Readout, Statement, Topic
 from tests.conftest import SEEDS, seed_path, seed_text
 
 pytestmark = pytest.mark.django_db
@@ -407,3 +418,160 @@ def test_a_link_to_a_folder_is_followed_and_a_loop_further_down_is_reported(tmp_
         "2 files: 1 created, 1 failed",
     ]
     assert list(Readout.objects.values_list("file_name", flat=True)) == ["more/2018/x.txt"]
+
+
+def test_a_batch_size_below_one_is_a_command_error():
+    with pytest.raises(CommandError, match="--batch-size must be 1 or more"):
+        run("--batch-size=0", str(SEEDS))
+
+
+def lock_waits() -> int:
+    """How many of the test database's connections wait for a lock another holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_waits_for_another_imports_batch_and_joins_its_meeting(tmp_path):
+    # The people are in the archive already (another meeting of theirs), so that nothing but the
+    # import's own lock can make the second import wait for the first.
+    (tmp_path / "earlier").mkdir()
+    (tmp_path / "earlier" / "kor.txt").write_text(
+        KOREAN_READOUT_OF_SEED_000.replace("2018-03-17", "2018-01-09").replace("March 17", "January 9"),
+        encoding="utf-8",
+    )
+    run(str(tmp_path / "earlier"))
+    korean = tmp_path / "kor_2018_03_17.txt"
+    korean.write_text(KOREAN_READOUT_OF_SEED_000, encoding="utf-8")
+    written, release = threading.Event(), threading.Event()
+
+    def first_import():  # a batch written, not yet committed
+        try:
+            with transaction.atomic():
+                text = seed_text("000")
+                write_new_readouts([NewReadout(seed_path("000").name, text, read_readout(text))])
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second_import():
+        try:
+            run(str(korean))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_import)
+    first.start()
+    assert written.wait(30)
+    second = threading.Thread(target=second_import)
+    second.start()
+    deadline = time.monotonic() + 30
+    while second.is_alive() and not lock_waits() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    release.set()
+    first.join()
+    second.join()
+    meeting = Meeting.objects.get(date=date(2018, 3, 17))
+    assert sorted(meeting.readouts.values_list("issuer", flat=True)) == ["JPN", "KOR"]
+    assert Meeting.objects.count() == 2
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CORPUS_SIZE = 250  # enough to be parsed in parallel, as large imports are
+BATCH = 100  # three batches, the last of 50
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    """Generated readouts, as the benchmark makes them."""
+    folder = tmp_path_factory.mktemp("corpus")
+    generate = [sys.executable, str(ROOT / "bench" / "generate.py"), str(folder), "--readouts", str(CORPUS_SIZE)]
+    subprocess.run(generate, check=True, capture_output=True)
+    return folder
+
+
+def start_import(*args: str) -> subprocess.Popen:
+    """manage.py import_readouts in a process of its own, on the test database, in batches of BATCH."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_readouts", f"--batch-size={BATCH}", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its parsing workers with it, for a kill
+    )
+
+
+def archive_content() -> dict[str, list]:
+    """Every row an import writes, but for what two imports of the same files cannot share: ids
+    (a rolled-back batch has used some up), public ids (random) and times. Rows refer to each
+    other by what they are: a readout by its file name, a meeting by its readouts', a
+    participant by its slug."""
+    files = dict(Readout.objects.values_list("pk", "file_name"))
+    meetings: dict[int, list[str]] = {}
+    for pk, meeting_id in Readout.objects.values_list("pk", "meeting_id"):
+        meetings.setdefault(meeting_id, []).append(files[pk])
+    refer = {
+        "meeting_id": {pk: sorted(names) for pk, names in meetings.items()},
+        "readout_id": files,
+        "participant_id": dict(Participant.objects.values_list("pk", "slug")),
+        "holder_id": dict(OfficeHolder.objects.values_list("pk", "slug")),
+    }
+    slugs = {Participant: refer["participant_id"], Topic: dict(Topic.objects.values_list("pk", "slug"))}
+    skip = {"id", "public_id", "created", "modified", "imported_at", "search_vector"}
+
+    def rows(model) -> list:
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+        many = model._meta.local_many_to_many
+        out = []
+        for obj in model.objects.prefetch_related(*(f.name for f in many)):
+            row = [(name, refer[name].get(v) if name in refer else v) for name in fields for v in [getattr(obj, name)]]
+            row += [(f.name, sorted(slugs[f.related_model][o.pk] for o in getattr(obj, f.name).all())) for f in many]
+            out.append(row)
+        return sorted(out, key=repr)
+
+    content = {model.__name__: rows(model) for model in (Meeting, Readout, Statement, Participant, Attendance)}
+    content["Revision"] = sorted(
+        (r.comment, sorted(r.version_set.values_list("object_repr", flat=True))) for r in Revision.objects.all()
+    )
+    return content
+
+
+def empty_archive() -> None:
+    for model in (Revision, Statement, Attendance, Readout, Meeting, Participant):
+        model.objects.all().delete()
+
+
+def clean_import_content(corpus: Path) -> dict[str, list]:
+    empty_archive()
+    call_command("import_readouts", f"--batch-size={BATCH}", str(corpus), stdout=io.StringIO())
+    return archive_content()
+
+
+def summary(out: str) -> dict[str, int]:
+    """The counts of an import's last line: "250 files: 150 created, 100 unchanged"."""
+    files, counts = out.strip().splitlines()[-1].split(": ")
+    assert files == f"{CORPUS_SIZE} files"
+    return {outcome: int(n) for n, outcome in (part.split(" ") for part in counts.split(", "))}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_folder_at_once_both_finish_and_write_what_one_writes(corpus):
+    call_command("loaddata", str(settings.READOUT_FIXTURES / "topics.json"), verbosity=0)
+    imports = [start_import(str(corpus)), start_import(str(corpus))]
+    results = [process.communicate(timeout=120) for process in imports]
+    assert [process.returncode for process in imports] == [0, 0]
+    assert [err for _, err in results] == ["", ""]
+    counts = [summary(out) for out, _ in results]
+    # Each file imported by one import, and found unchanged by the other.
+    assert all(set(c) <= {"created", "unchanged"} and sum(c.values()) == CORPUS_SIZE for c in counts)
+    assert sum(c.get("created", 0) for c in counts) == CORPUS_SIZE
+    both = archive_content()
+    assert both == clean_import_content(corpus)

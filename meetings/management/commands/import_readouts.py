@@ -11,8 +11,9 @@ again changes nothing (its hash is compared before anything is parsed); a change
 its readout, keeping what curators corrected; a text the archive holds already, or that this
 import has found at another path, is reported as a duplicate and imported once.
 
-New files are parsed in parallel and written in batches; a batch that fails is retried file by
-file.
+New files are parsed in parallel and written in batches, each in one transaction; a batch that
+fails is retried file by file. Imports running at once write one batch at a time (the archive's
+import lock), so that each sees what the others wrote.
 """
 
 import errno
@@ -35,6 +36,7 @@ from django.db import DatabaseError, connections
 from django.db.models import Q
 
 from meetings.importing import (
+    AlreadyImported,
     ImportRefused,
     NewReadout,
     check_importable,
@@ -50,7 +52,7 @@ from meetings.readouts.gazetteer import Gazetteer
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = settings.READOUT_MAX_BYTES
-BATCH = 500
+BATCH = 500  # files written in one transaction, unless --batch-size says otherwise
 PARALLEL_FROM = 200  # files; fewer are parsed in this process
 
 
@@ -155,8 +157,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="publish the meetings imported (otherwise they arrive as drafts)"
         )
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH, help=f"files written in one transaction (default {BATCH})"
+        )
 
     def handle(self, *paths, **options):
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be 1 or more")
+        self.batch = options["batch_size"]
         files, unwalkable = self.collect(options["paths"])
         if not files and not unwalkable:
             raise CommandError("No readout files found in: " + ", ".join(options["paths"]))
@@ -183,8 +191,8 @@ class Command(BaseCommand):
         try:
             # A pipeline: the next batch is parsed by the workers while this one is written.
             pending = None
-            for start in range(0, len(files), BATCH):
-                prepared = self.prepare(files[start : start + BATCH], pool)
+            for start in range(0, len(files), self.batch):
+                prepared = self.prepare(files[start : start + self.batch], pool)
                 if pending:
                     self.finish(*pending)
                 pending = prepared
@@ -231,7 +239,7 @@ class Command(BaseCommand):
 
     def show_progress(self, start: int, total: int) -> None:
         if self.progress:
-            done = min(start + BATCH, total)
+            done = min(start + self.batch, total)
             counts = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))
             sys.stderr.write(f"\r{done}/{total} files  {counts}")
 
@@ -330,8 +338,8 @@ class Command(BaseCommand):
     def write_new(self, items: list[NewReadout]) -> None:
         try:
             results = write_new_readouts(items, publish=self.publish)
-        except (DatabaseError, ImportRefused):
-            for item in items:  # find the file at fault; the others go in one by one
+        except (DatabaseError, ImportRefused, AlreadyImported):
+            for item in items:  # find the file at fault (or written meanwhile); the others go in one by one
                 self.write_one(item)
         else:
             for item, result in zip(items, results, strict=True):
