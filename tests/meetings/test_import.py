@@ -4,6 +4,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -575,3 +576,24 @@ def test_two_imports_of_one_folder_at_once_both_finish_and_write_what_one_writes
     assert sum(c.get("created", 0) for c in counts) == CORPUS_SIZE
     both = archive_content()
     assert both == clean_import_content(corpus)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_after_its_first_batch_then_run_again_writes_what_a_clean_import_writes(corpus):
+    call_command("loaddata", str(settings.READOUT_FIXTURES / "topics.json"), verbosity=0)
+    killed = start_import(str(corpus))
+    deadline = time.monotonic() + 60
+    while not Readout.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(killed.pid, signal.SIGKILL)  # the import and its parsing workers
+    killed.communicate(timeout=30)
+    assert killed.returncode == -signal.SIGKILL
+    # Whole batches: the first, perhaps the second (how far the kill came is the clock's), never part of one.
+    written = Readout.objects.count()
+    assert written in (BATCH, 2 * BATCH)
+    again = start_import(str(corpus))
+    out, err = again.communicate(timeout=120)
+    assert (again.returncode, err) == (0, "")
+    assert summary(out) == {"created": CORPUS_SIZE - written, "unchanged": written}
+    resumed = archive_content()
+    assert resumed == clean_import_content(corpus)
