@@ -333,7 +333,7 @@ def writes_versus_copy(corpus: Path) -> dict:
     from meetings.management.commands import import_readouts as command
 
     files = sorted(corpus.glob("*.txt"))
-    loaded = [command.load(p) for p in files]
+    loaded = [command.load(p, p.name) for p in files]
     vocabulary = topic_vocabulary()
     connections.close_all()
     start = time.perf_counter()
@@ -343,9 +343,7 @@ def writes_versus_copy(corpus: Path) -> dict:
         parsed = list(pool.map(command.parse, [item.text for item in loaded], chunksize=50))
     parse_seconds = time.perf_counter() - start
     items = [
-        NewReadout(item.path.name, item.text, p)
-        for item, p in zip(loaded, parsed, strict=True)
-        if not isinstance(p, str)
+        NewReadout(item.name, item.text, p) for item, p in zip(loaded, parsed, strict=True) if not isinstance(p, str)
     ]
 
     with connection.cursor() as cursor:

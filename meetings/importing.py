@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -38,9 +38,28 @@ class ImportRefused(ValueError):
     """The parsed readout lacks what the archive needs to store it; the message says what."""
 
 
+class AlreadyImported(Exception):
+    """Files of a batch are in the archive already: another import wrote them since the batch was
+    read. Written one by one, each says what it is now ("unchanged", "duplicate")."""
+
+
+# PostgreSQL advisory lock of the archive's imports (a number of our own). Two imports writing at
+# once would each miss what the other has not committed yet: its meetings (two meetings made of
+# one meeting's two readouts), its participants and its files (a file imported twice).
+IMPORT_LOCK = 15_001
+
+
+def lock_imports() -> None:
+    """Wait for any other import's write to commit; hold the lock until this transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 @dataclass
 class WriteResult:
-    outcome: str  # "created", "updated", "unchanged"
+    # "created", "updated", "unchanged", or "duplicate": the text is in the archive already as
+    # another file's, whose readout this is; nothing was written.
+    outcome: str
     readout: Readout
     meeting: Meeting
     conflicts: list[str] = field(default_factory=list)
@@ -184,15 +203,20 @@ def check_importable(parsed: ParsedReadout) -> None:
 def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: bool = False) -> WriteResult:
     """Create or update the readout parsed from one file, with its meeting, people and statements.
 
-    A re-import never moves a readout to another meeting (its permalink would change), never
+    A readout is its file: `file_name` is the file's path in the folder imported (import_readouts
+    says how), and a text is imported once, whatever the path it is found at. A re-import never moves a readout to another meeting (its permalink would change), never
     overwrites what a curator corrected, and lists what it could not apply as conflicts,
     which also flag the meeting for review. Inside a reversion revision the meeting, as it
     stands afterwards, is added to it.
     """
     check_importable(parsed)
+    lock_imports()
     existing = Readout.objects.select_for_update().filter(file_name=file_name).select_related("meeting").first()
     if existing and existing.content_hash == parsed.content_hash:
         return WriteResult("unchanged", existing, existing.meeting)
+    twin = Readout.objects.filter(content_hash=parsed.content_hash).select_related("meeting").order_by("pk").first()
+    if twin:
+        return WriteResult("duplicate", twin, twin.meeting)
 
     conflicts: list[str] = []
     key = pair_key(parsed)
@@ -484,17 +508,25 @@ class NewReadout:
 
 @transaction.atomic
 def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> list[WriteResult]:
-    """Write many readouts that are not in the archive yet, in a few statements for all of them.
+    """Write many readouts that are not in the archive yet (neither their paths nor their texts),
+    in a few statements for all of them.
 
     The same result as write_readout() file by file at a fraction of the cost: rows are
     COPYed in with ids reserved beforehand, derived columns are recomputed by one UPDATE,
     and one revision is written for each meeting touched. All or nothing: the caller
     retries file by file when a batch fails, so that one bad file cannot stop the others.
+    Imports write one at a time (lock_imports); AlreadyImported when another has written some
+    of these files (or texts) since the caller looked.
     """
     if not items:
         return []
     for item in items:
         check_importable(item.parsed)
+    lock_imports()
+    there = Q(file_name__in=[item.file_name for item in items])
+    there |= Q(content_hash__in=[item.parsed.content_hash for item in items])
+    if Readout.objects.filter(there).exists():
+        raise AlreadyImported
     keys = [pair_key(item.parsed) for item in items]
     people, new_people = _participants([p for item in items for p in item.parsed.participants])
     new_keys = set(new_people)

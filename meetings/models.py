@@ -562,8 +562,12 @@ class Readout(models.Model):
     language = models.CharField(max_length=10, default="en")
     original_text = models.TextField()
     translation_note = models.CharField(max_length=100, blank=True)
-    content_hash = models.CharField(max_length=64)
-    file_name = models.CharField(max_length=255, unique=True)
+    content_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the text as imported.")
+    file_name = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text='Where the file was: its path in the folder imported ("2016/kor.txt"), or its name.',
+    )
     imported_at = models.DateTimeField()
     problems = ArrayField(models.TextField(), default=list, blank=True)
     retired_anchors = ArrayField(

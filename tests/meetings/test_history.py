@@ -4,10 +4,12 @@ import json
 
 import pytest
 from django.core import serializers
+from django.db import IntegrityError, transaction
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from meetings.models import Meeting
+from meetings.history import copy_rows
+from meetings.models import Meeting, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +40,9 @@ def test_version_object_repr_names_the_object(seeds):
     assert "Japan-ROK Foreign Ministers' Meeting (2016-09-18)" in reprs
     assert "Fumio Kishida (principal)" in reprs
     assert "JPN: Japan-ROK Foreign Ministers' Meeting §1" in reprs
+
+
+def test_a_copy_that_fails_raises_djangos_error_for_the_importer_to_retry_file_by_file():
+    slug = Topic.objects.values_list("slug", flat=True).first()
+    with pytest.raises(IntegrityError, match="duplicate key value violates unique constraint"), transaction.atomic():
+        copy_rows("meetings_topic", ["slug", "name", "keywords", "description"], [[slug, "Again", [], ""]])

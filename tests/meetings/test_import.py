@@ -2,14 +2,26 @@
 
 import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from datetime import date
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from reversion.models import Revision
 
-from meetings.models import Attendance, Meeting, Participant, Readout, Statement
-from tests.conftest import SEEDS, seed_path
+from meetings.importing import NewReadout, read_readout, write_new_readouts
+from meetings.models import Attendance, Meeting, OfficeHolder, Participant, Readout, Statement, Topic
+from tests.conftest import SEEDS, seed_path, seed_text
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +275,326 @@ def test_a_file_of_more_paragraphs_than_a_readout_holds_is_refused_and_nothing_w
         call_command("import_readouts", str(tmp_path), stdout=out, stderr=err)
     assert f"huge.txt: {MAX_STATEMENTS + 4:,} paragraphs, more than a readout can hold (2,000)" in out.getvalue()
     assert Meeting.objects.count() == 0
+
+
+def test_two_files_of_one_name_in_two_folders_are_two_readouts(tmp_path):
+    for folder, seed in (("a", "000"), ("b", "004")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path(seed), tmp_path / folder / "x.txt")
+    out, _ = run(str(tmp_path))
+    assert out.strip() == "2 files: 2 created"
+    assert sorted(Readout.objects.values_list("file_name", "meeting__date")) == [
+        ("a/x.txt", date(2018, 3, 17)),
+        ("b/x.txt", date(2012, 4, 7)),
+    ]
+
+
+def test_the_same_text_at_two_paths_is_imported_once_and_reported(tmp_path):
+    for path in ("a/x.txt", "b/y.txt"):
+        (tmp_path / path).parent.mkdir()
+        shutil.copy(seed_path("000"), tmp_path / path)
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        "b/y.txt: the same text as a/x.txt; skipped as a duplicate",
+        "2 files: 1 created, 1 duplicate",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["a/x.txt"]
+
+
+def test_a_text_the_archive_holds_under_another_path_is_a_duplicate(tmp_path):
+    run(str(SEEDS))
+    shutil.copy(seed_path("003"), tmp_path / "copy.txt")
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        f"copy.txt: the same text as {seed_path('003').name}; skipped as a duplicate",
+        "1 files: 1 duplicate",
+    ]
+    assert Readout.objects.count() == 5
+
+
+def test_a_file_named_twice_is_imported_once():
+    out, _ = run(str(seed_path("003")), str(SEEDS))
+    assert out.splitlines() == [
+        f"{seed_path('003').name}: named twice in this import; skipped as a duplicate",
+        "6 files: 5 created, 1 duplicate",
+    ]
+
+
+def test_two_files_of_one_name_given_on_their_own_are_refused_the_second(tmp_path):
+    for folder, seed in (("a", "000"), ("b", "004")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path(seed), tmp_path / folder / "x.txt")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_readouts", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"x.txt: {tmp_path}/b/x.txt has the name of another file of this import; "
+        "import the folder that holds both to keep them apart",
+        "2 files: 1 created, 1 failed",
+    ]
+    assert Readout.objects.get().meeting.date == date(2018, 3, 17)
+
+
+def test_a_folder_is_the_same_from_any_working_directory_and_by_its_absolute_path(tmp_path, monkeypatch):
+    (tmp_path / "readouts" / "2018").mkdir(parents=True)
+    shutil.copy(seed_path("000"), tmp_path / "readouts" / "2018" / "x.txt")
+    out, _ = run(str(tmp_path / "readouts"))
+    assert out.strip() == "1 files: 1 created"
+    monkeypatch.chdir(tmp_path)
+    assert run("readouts")[0].strip() == "1 files: 1 unchanged"
+    monkeypatch.chdir(tmp_path / "readouts" / "2018")
+    assert run("..")[0].strip() == "1 files: 1 unchanged"
+    assert run("../../readouts/")[0].strip() == "1 files: 1 unchanged"
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["2018/x.txt"]
+
+
+def test_a_changed_file_in_a_folder_updates_its_own_readout_only(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_path("003"), tmp_path / folder / "x.txt")
+    (tmp_path / "b" / "x.txt").write_text(seed_path("004").read_text(encoding="utf-8"), encoding="utf-8")
+    run(str(tmp_path))
+    before = dict(Readout.objects.values_list("file_name", "content_hash"))
+    changed = seed_path("004").read_text(encoding="utf-8").replace("Ningbo", "Ningbo City")
+    (tmp_path / "b" / "x.txt").write_text(changed, encoding="utf-8")
+    out, _ = run(str(tmp_path))
+    assert out.strip() == "2 files: 1 unchanged, 1 updated"
+    after = dict(Readout.objects.values_list("file_name", "content_hash"))
+    assert after["a/x.txt"] == before["a/x.txt"] and after["b/x.txt"] != before["b/x.txt"]
+    assert Readout.objects.get(file_name="b/x.txt").original_text == changed
+
+
+def test_a_file_changed_to_the_text_of_another_is_a_duplicate_and_keeps_its_readout(tmp_path):
+    shutil.copy(seed_path("003"), tmp_path / "x.txt")
+    shutil.copy(seed_path("004"), tmp_path / "y.txt")
+    run(str(tmp_path))
+    shutil.copy(seed_path("004"), tmp_path / "x.txt")
+    out, _ = run(str(tmp_path))
+    assert out.splitlines() == [
+        "x.txt: the same text as y.txt; skipped as a duplicate",
+        "2 files: 1 duplicate, 1 unchanged",
+    ]
+    assert Readout.objects.get(file_name="x.txt").original_text == seed_path("003").read_text(encoding="utf-8")
+
+
+def test_writing_a_text_the_archive_holds_under_another_name_is_a_duplicate():
+    from meetings.importing import read_readout, write_readout
+
+    run(str(seed_path("003")))
+    text = seed_text("003")
+    result = write_readout(parsed=read_readout(text), file_name="upload.txt", text=text)
+    assert (result.outcome, result.readout.file_name) == ("duplicate", seed_path("003").name)
+    assert Readout.objects.count() == 1
+
+
+def test_symbolic_link_loops_and_links_to_nothing_are_reported_and_the_others_imported(tmp_path):
+    shutil.copy(seed_path("003"), tmp_path / "good.txt")
+    (tmp_path / "loop").symlink_to(".")
+    (tmp_path / "dangling.txt").symlink_to("missing.txt")
+    (tmp_path / "self.txt").symlink_to("self.txt")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="3 of 4 files failed") as excinfo:
+        call_command("import_readouts", str(tmp_path), stdout=out)
+    assert excinfo.value.returncode == 1
+    assert out.getvalue().splitlines() == [
+        "dangling.txt: is a symbolic link to missing.txt, which does not exist",
+        "loop: is a symbolic link loop (to ., a folder it is in)",
+        "self.txt: is a symbolic link loop (it never leads to a file)",
+        "4 files: 1 created, 3 failed",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["good.txt"]
+
+
+def test_a_link_to_a_folder_is_followed_and_a_loop_further_down_is_reported(tmp_path):
+    (tmp_path / "readouts").mkdir()
+    (tmp_path / "elsewhere" / "2018").mkdir(parents=True)
+    shutil.copy(seed_path("000"), tmp_path / "elsewhere" / "2018" / "x.txt")
+    (tmp_path / "elsewhere" / "2018" / "up").symlink_to("..")
+    (tmp_path / "readouts" / "more").symlink_to("../elsewhere")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 files failed"):
+        call_command("import_readouts", str(tmp_path / "readouts"), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "more/2018/up: is a symbolic link loop (to .., a folder it is in)",
+        "2 files: 1 created, 1 failed",
+    ]
+    assert list(Readout.objects.values_list("file_name", flat=True)) == ["more/2018/x.txt"]
+
+
+def test_a_batch_size_below_one_is_a_command_error():
+    with pytest.raises(CommandError, match="--batch-size must be 1 or more"):
+        run("--batch-size=0", str(SEEDS))
+
+
+def lock_waits() -> int:
+    """How many of the test database's connections wait for a lock another holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_waits_for_another_imports_batch_and_joins_its_meeting(tmp_path):
+    # The people are in the archive already (another meeting of theirs), so that nothing but the
+    # import's own lock can make the second import wait for the first.
+    (tmp_path / "earlier").mkdir()
+    (tmp_path / "earlier" / "kor.txt").write_text(
+        KOREAN_READOUT_OF_SEED_000.replace("2018-03-17", "2018-01-09").replace("March 17", "January 9"),
+        encoding="utf-8",
+    )
+    run(str(tmp_path / "earlier"))
+    korean = tmp_path / "kor_2018_03_17.txt"
+    korean.write_text(KOREAN_READOUT_OF_SEED_000, encoding="utf-8")
+    written, release = threading.Event(), threading.Event()
+
+    def first_import():  # a batch written, not yet committed
+        try:
+            with transaction.atomic():
+                text = seed_text("000")
+                write_new_readouts([NewReadout(seed_path("000").name, text, read_readout(text))])
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second_import():
+        try:
+            run(str(korean))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_import)
+    first.start()
+    assert written.wait(30)
+    second = threading.Thread(target=second_import)
+    second.start()
+    deadline = time.monotonic() + 30
+    while second.is_alive() and not lock_waits() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    release.set()
+    first.join()
+    second.join()
+    meeting = Meeting.objects.get(date=date(2018, 3, 17))
+    assert sorted(meeting.readouts.values_list("issuer", flat=True)) == ["JPN", "KOR"]
+    assert Meeting.objects.count() == 2
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CORPUS_SIZE = 250  # enough to be parsed in parallel, as large imports are
+BATCH = 100  # three batches, the last of 50
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    """Generated readouts, as the benchmark makes them."""
+    folder = tmp_path_factory.mktemp("corpus")
+    generate = [sys.executable, str(ROOT / "bench" / "generate.py"), str(folder), "--readouts", str(CORPUS_SIZE)]
+    subprocess.run(generate, check=True, capture_output=True)
+    return folder
+
+
+def start_import(*args: str) -> subprocess.Popen:
+    """manage.py import_readouts in a process of its own, on the test database, in batches of BATCH."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_readouts", f"--batch-size={BATCH}", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its parsing workers with it, for a kill
+    )
+
+
+def archive_content() -> dict[str, list]:
+    """Every row an import writes, but for what two imports of the same files cannot share: ids
+    (a rolled-back batch has used some up), public ids (random) and times. Rows refer to each
+    other by what they are: a readout by its file name, a meeting by its readouts', a
+    participant by its slug."""
+    files = dict(Readout.objects.values_list("pk", "file_name"))
+    meetings: dict[int, list[str]] = {}
+    for pk, meeting_id in Readout.objects.values_list("pk", "meeting_id"):
+        meetings.setdefault(meeting_id, []).append(files[pk])
+    refer = {
+        "meeting_id": {pk: sorted(names) for pk, names in meetings.items()},
+        "readout_id": files,
+        "participant_id": dict(Participant.objects.values_list("pk", "slug")),
+        "holder_id": dict(OfficeHolder.objects.values_list("pk", "slug")),
+    }
+    slugs = {Participant: refer["participant_id"], Topic: dict(Topic.objects.values_list("pk", "slug"))}
+    skip = {"id", "public_id", "created", "modified", "imported_at", "search_vector"}
+
+    def rows(model) -> list:
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+        many = model._meta.local_many_to_many
+        out = []
+        for obj in model.objects.prefetch_related(*(f.name for f in many)):
+            row = [(name, refer[name].get(v) if name in refer else v) for name in fields for v in [getattr(obj, name)]]
+            row += [(f.name, sorted(slugs[f.related_model][o.pk] for o in getattr(obj, f.name).all())) for f in many]
+            out.append(row)
+        return sorted(out, key=repr)
+
+    content = {model.__name__: rows(model) for model in (Meeting, Readout, Statement, Participant, Attendance)}
+    content["Revision"] = sorted(
+        (r.comment, sorted(r.version_set.values_list("object_repr", flat=True))) for r in Revision.objects.all()
+    )
+    return content
+
+
+def empty_archive() -> None:
+    for model in (Revision, Statement, Attendance, Readout, Meeting, Participant):
+        model.objects.all().delete()
+
+
+def clean_import_content(corpus: Path) -> dict[str, list]:
+    empty_archive()
+    clean = start_import(str(corpus))  # not forked from this process: it has threads
+    assert clean.communicate(timeout=120)[1] == "" and clean.returncode == 0
+    return archive_content()
+
+
+def summary(out: str) -> dict[str, int]:
+    """The counts of an import's last line: "250 files: 150 created, 100 unchanged"."""
+    files, counts = out.strip().splitlines()[-1].split(": ")
+    assert files == f"{CORPUS_SIZE} files"
+    return {outcome: int(n) for n, outcome in (part.split(" ") for part in counts.split(", "))}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_folder_at_once_both_finish_and_write_what_one_writes(corpus):
+    call_command("loaddata", str(settings.READOUT_FIXTURES / "topics.json"), verbosity=0)
+    imports = [start_import(str(corpus)), start_import(str(corpus))]
+    results = [process.communicate(timeout=120) for process in imports]
+    assert [process.returncode for process in imports] == [0, 0]
+    assert [err for _, err in results] == ["", ""]
+    counts = [summary(out) for out, _ in results]
+    # Each file imported by one import, and found unchanged by the other.
+    assert all(set(c) <= {"created", "unchanged"} and sum(c.values()) == CORPUS_SIZE for c in counts)
+    assert sum(c.get("created", 0) for c in counts) == CORPUS_SIZE
+    both = archive_content()
+    assert both == clean_import_content(corpus)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_after_its_first_batch_then_run_again_writes_what_a_clean_import_writes(corpus):
+    call_command("loaddata", str(settings.READOUT_FIXTURES / "topics.json"), verbosity=0)
+    killed = start_import(str(corpus))
+    deadline = time.monotonic() + 60
+    while not Readout.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(killed.pid, signal.SIGKILL)  # the import and its parsing workers
+    killed.communicate(timeout=30)
+    assert killed.returncode == -signal.SIGKILL
+    # Whole batches: the first, perhaps the second (how far the kill came is the clock's), never part of one.
+    written = Readout.objects.count()
+    assert written in (BATCH, 2 * BATCH)
+    again = start_import(str(corpus))
+    out, err = again.communicate(timeout=120)
+    assert (again.returncode, err) == (0, "")
+    assert summary(out) == {"created": CORPUS_SIZE - written, "unchanged": written}
+    resumed = archive_content()
+    assert resumed == clean_import_content(corpus)
