@@ -692,6 +692,7 @@ READOUT_COLUMNS = [
     "file_name",
     "imported_at",
     "problems",
+    "retired_anchors",
 ]
 ATTENDANCE_COLUMNS = ["meeting_id", "readout_id", "participant_id", "role", "title", "country"]
 STATEMENT_COLUMNS = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0021_cjk_query_quotes")]
+    dependencies = [("meetings", "0023_statement_keys")]
 
     operations = [
         migrations.AlterField(

@@ -512,7 +512,7 @@ def start_import(*args: str) -> subprocess.Popen:
 
 def archive_content() -> dict[str, list]:
     """Every row an import writes, but for what two imports of the same files cannot share: ids
-    (a rolled-back batch has used some up), public ids (random) and times. Rows refer to each
+    (a rolled-back batch has used some up), public ids and statement keys (random) and times. Rows refer to each
     other by what they are: a readout by its file name, a meeting by its readouts', a
     participant by its slug."""
     files = dict(Readout.objects.values_list("pk", "file_name"))
@@ -526,7 +526,7 @@ def archive_content() -> dict[str, list]:
         "holder_id": dict(OfficeHolder.objects.values_list("pk", "slug")),
     }
     slugs = {Participant: refer["participant_id"], Topic: dict(Topic.objects.values_list("pk", "slug"))}
-    skip = {"id", "public_id", "created", "modified", "imported_at", "search_vector"}
+    skip = {"id", "public_id", "key", "created", "modified", "imported_at", "search_vector"}
 
     def rows(model) -> list:
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
