@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from reversion.models import Revision
 
 from meetings.importing import NewReadout, read_readout, write_new_readouts
+from meetings.management.commands.import_readouts import PARALLEL_FROM
 from meetings.models import Attendance, Meeting, OfficeHolder, Participant, Readout, Statement, Topic
 from tests.conftest import SEEDS, seed_path, seed_text
 
@@ -482,8 +483,8 @@ def test_an_import_waits_for_another_imports_batch_and_joins_its_meeting(tmp_pat
 
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-CORPUS_SIZE = 250  # enough to be parsed in parallel, as large imports are
-BATCH = 100  # three batches, the last of 50
+CORPUS_SIZE = PARALLEL_FROM  # the fewest files parsed in parallel, as large imports are
+BATCH = 80  # three batches, the last of 40
 
 
 @pytest.fixture(scope="session")
@@ -558,7 +559,7 @@ def clean_import_content(corpus: Path) -> dict[str, list]:
 
 
 def summary(out: str) -> dict[str, int]:
-    """The counts of an import's last line: "250 files: 150 created, 100 unchanged"."""
+    """The counts of an import's last line: "200 files: 120 created, 80 unchanged"."""
     files, counts = out.strip().splitlines()[-1].split(": ")
     assert files == f"{CORPUS_SIZE} files"
     return {outcome: int(n) for n, outcome in (part.split(" ") for part in counts.split(", "))}
