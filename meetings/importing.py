@@ -739,7 +739,7 @@ def _snapshots_of_new(
                 "meeting": meeting_id,
                 "position": position,
                 "key": key,
-                "anchors": anchors,
+                "anchors": json.dumps(anchors),  # as ArrayField.value_to_string gives it
                 "number": number,
                 "heading": heading,
                 "text": text,
