@@ -60,9 +60,44 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def load_average() -> float:
-    """The machine's load average over the last minute (others' work and the benchmark's own)."""
-    return round(os.getloadavg()[0], 2)
+# --- The machine ----------------------------------------------------------------------------
+# It is shared: beside each step stand the load average at its end and the CPU that processes
+# other than the benchmark's own (this one and its children, the embedded PostgreSQL) used
+# during it, so that a figure measured while someone else's tests ran says so.
+
+OWN_PROCESSES: list[int] = []  # this process and the embedded PostgreSQL's postmaster, set in main()
+
+
+def busy_seconds() -> tuple[float, float, float]:
+    """(now, CPU seconds the machine has spent busy since boot, of which the benchmark's own
+    processes: each with its descendants and the children they have reaped)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _, _, irq, softirq, steal = (
+        int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    parents, spent = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            values = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        parents[int(stat.parent.name)] = int(values[1])
+        spent[int(stat.parent.name)] = sum(int(v) for v in values[11:15])  # utime, stime, cutime, cstime
+    ours = {pid for pid in OWN_PROCESSES if pid in spent}
+    while True:
+        more = {pid for pid, parent in parents.items() if parent in ours} - ours
+        if not more:
+            break
+        ours |= more
+    machine = (user + nice + system + irq + softirq + steal) / tick
+    return time.perf_counter(), machine, sum(spent[pid] for pid in ours) / tick
+
+
+def step_figures(since: tuple[float, float, float]) -> dict:
+    """The load average now (1 minute) and the cores' worth of CPU others used since `since`."""
+    now, machine, ours = busy_seconds()
+    others = ((machine - since[1]) - (ours - since[2])) / max(now - since[0], 1e-3)
+    return {"load_average": round(os.getloadavg()[0], 2), "others_cpu_cores": round(max(others, 0), 2)}
 
 
 def main() -> None:
@@ -92,6 +127,7 @@ def main() -> None:
         return
 
     OUT.mkdir(parents=True, exist_ok=True)
+    OWN_PROCESSES[:] = own_processes()
     results: dict = {
         "readouts_requested": args.readouts,
         "seed": args.seed,
@@ -116,20 +152,34 @@ def main() -> None:
         fresh_database(admin_url)
         run([PY, "manage.py", "migrate", "-v0"], env)
         print("import …", flush=True)
+        since = busy_seconds()
         first = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
         again = run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env)
         setup_django(env)
-        results["import"] = import_figures(first, again)
+        results["import"] = import_figures(first, again) | step_figures(since)
         path.write_text(json.dumps(results, indent=2))  # kept if a later step fails
         print(f"import: {results['import']}", flush=True)
         print("the importer's writes alone, and COPY …", flush=True)
-        results["writes"] = writes_versus_copy(corpus)
+        since = busy_seconds()
+        results["writes"] = writes_versus_copy(corpus) | step_figures(since)
         print(f"writes: {results['writes']}", flush=True)
     path.write_text(json.dumps(results, indent=2))
     results["pages"] = serve_and_measure(env, bench_url, corpus, args)
     path.write_text(json.dumps(results, indent=2))
     table = report(results, OUT)
     print(f"\nThe same as a Markdown table: {table.relative_to(ROOT)}")
+
+
+def own_processes() -> list[int]:
+    """This process and, when the archive's own PostgreSQL is used, its postmaster."""
+    pids = [os.getpid()]
+    if not os.environ.get("DATABASE_URL"):
+        sys.path.insert(0, str(ROOT))
+        from archive import pgcluster
+
+        pgcluster.start(quiet=True)
+        pids.append(int((pgcluster.CLUSTER / "postmaster.pid").read_text().split()[0]))
+    return pids
 
 
 def write_corpus(readouts: int, seed: int) -> Path:
@@ -245,7 +295,6 @@ def import_figures(first: float, again: float) -> dict:
         "statements_per_s": round(statements / first, 1),
         "reimport_seconds": round(again, 2),
         "reimport_share": round(again / first, 3),
-        "load_average": load_average(),
     }
 
 
@@ -318,7 +367,6 @@ def writes_versus_copy(corpus: Path) -> dict:
         copy_seconds=round(copy_seconds, 2),
         copy_analyze_seconds_left_out=round(analyze_seconds, 2),
         copy_readouts_per_s=round(len(items) / copy_seconds, 1),
-        load_average=load_average(),
     )
     if "writes_seconds" in out:
         out["writes_speed_share_of_copy"] = round(copy_seconds / out["writes_seconds"], 3)
@@ -625,17 +673,20 @@ def serve_and_measure(env: dict, bench_url: str, corpus: Path, args) -> dict:
         warm_up(base, searches, meetings)
 
         print(f"{args.searches} new searches, each once …", flush=True)
+        since = busy_seconds()
         drawn = [searches.draw() for _ in range(args.searches)]
         new = [first_reader(base, kind, "/?" + query_string(params)) for kind, params in drawn]
-        out["new_searches"] = first_reader_summary(new)
+        out["new_searches"] = first_reader_summary(new) | step_figures(since)
 
         print(f"{len(browse)} browse pages, each once …", flush=True)
+        since = busy_seconds()
         first_browse = [first_reader(base, "browse", path) for path in browse]
-        out["browse"] = first_reader_summary(first_browse)
+        out["browse"] = first_reader_summary(first_browse) | step_figures(since)
 
         print(f"repeated pages, {args.repeat} times each …", flush=True)
+        since = busy_seconds()
         again = repeated(base, new[:REPEATED_SEARCHES] + first_browse[:REPEATED_BROWSE], args.repeat)
-        out["repeated"] = repeated_summary(again)
+        out["repeated"] = repeated_summary(again) | step_figures(since)
 
         meeting_pages = [Page("meeting", path, capture(path, first_reader=False)) for path in meetings]
         workload = Workload(
@@ -655,19 +706,19 @@ def serve_and_measure(env: dict, bench_url: str, corpus: Path, args) -> dict:
         out["under_load"] = []
         for clients in CLIENTS:
             print(f"{clients} clients at once, {args.load_seconds:g} s over HTTP, then as much SQL …", flush=True)
-            http = http_clients(base, workload, clients, args.load_seconds, args.seed)
-            http["load_average"] = load_average()
-            sql = sql_clients(bench_url, workload, clients, args.load_seconds, args.seed)
-            sql["load_average"] = load_average()
+            since = busy_seconds()
+            http = http_clients(base, workload, clients, args.load_seconds, args.seed) | step_figures(since)
+            since = busy_seconds()
+            sql = sql_clients(bench_url, workload, clients, args.load_seconds, args.seed) | step_figures(since)
             share = http["requests_per_s"] / sql["requests_per_s"] if sql["requests_per_s"] else 0
             out["under_load"].append({"clients": clients, "http": http, "sql": sql, "share_of_sql": round(share, 2)})
         out["memory"] = server_memory(process.pid)
-        out["memory"]["load_average"] = load_average()
 
         print(f"{args.edits} edits in the admin, each followed by its readers …", flush=True)
         readers = [p.path for p in again if p.is_search][:READERS_AFTER_EDIT]
+        since = busy_seconds()
         edited = after_edits(base, args.edits, readers)
-        out["after_edit"] = after_edit_summary(edited, out["repeated"])
+        out["after_edit"] = after_edit_summary(edited, out["repeated"]) | step_figures(since)
     return out
 
 
@@ -700,7 +751,6 @@ def first_reader_summary(pages: list[Page]) -> dict:
         "page_ratio_p50": round(percentile(ratios, 0.5), 2),
         "page_ratio_p95": round(percentile(ratios, 0.95), 2),
         "queries_per_page_median": statistics.median(len(p.statements) for p in pages),
-        "load_average": load_average(),
         "by_kind": by_kind,
         "rows": [
             {"kind": p.kind, "path": p.path, "queries": len(p.statements), "ms": ms(p.http[0]), "sql_ms": ms(p.sql[0])}
@@ -721,7 +771,6 @@ def repeated_summary(pages: list[Page]) -> dict:
         "sql_p50_ms": ms(percentile(sql, 0.5)),
         "sql_p95_ms": ms(percentile(sql, 0.95)),
         "ratio_of_p95s": round(percentile(http, 0.95) / percentile(sql, 0.95), 2),
-        "load_average": load_average(),
         "rows": [
             {
                 "kind": p.kind,
@@ -751,7 +800,6 @@ def after_edit_summary(edited: dict, repeated_pages: dict) -> dict:
         "reader_max_ms": ms(max(readers)),
         "home_ms": [ms(t) for t in edited["home"]],
         "reader_p95_over_repeated_p95": round(ms(percentile(readers, 0.95)) / repeated_pages["p95_ms"], 2),
-        "load_average": load_average(),
     }
 
 
