@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Max
 
-from .models import Attendance, Meeting, Participant, ParticipantAlias, Role, Statement, Topic
+from .models import Attendance, Meeting, Participant, ParticipantAlias, Statement, Topic
 from .readouts import compile_vocabulary, tag_topics
-
-ROLE_RANK = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
+from .readouts.parse import ROLE_RANK
 
 
 def _touch(meetings) -> None:

@@ -14,22 +14,6 @@ from tests.conftest import seed_path
 pytestmark = pytest.mark.django_db
 
 
-def make_user(role: str) -> User:
-    user = User.objects.create_user(role.lower(), password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def curator(client):
-    return make_user("Curator")
-
-
-@pytest.fixture
-def editor():
-    return make_user("Editor")
-
-
 def as_user(client, user):
     client.force_login(user)
     return client

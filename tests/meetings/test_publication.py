@@ -6,21 +6,11 @@ from reversion.models import Version
 
 from meetings.models import Meeting, Participant, Statement, Status
 from tests.conftest import seed_path
-from tests.meetings.test_admin import as_user, change_url, form_data, make_user, publish
+from tests.meetings.test_admin import as_user, change_url, form_data, publish
 
 pytestmark = pytest.mark.django_db
 
 KISHIDA = "Minister Kishida stated the following"  # in the 2017-09-07 readout's text
-
-
-@pytest.fixture
-def curator():
-    return make_user("Curator")
-
-
-@pytest.fixture
-def editor():
-    return make_user("Editor")
 
 
 @pytest.fixture

@@ -13,21 +13,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from meetings.curation import merge_participants, merge_statements, split_statement
 from meetings.models import Meeting, Participant, Statement, Status, Topic
 from tests.conftest import SEEDS
+from tests.meetings.conftest import make_user
 from tests.meetings.test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(role: str) -> User:
-    user = User.objects.create_user(role.lower(), password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def record(client) -> tuple[list[str], dict[str, list[str]]]:
@@ -54,7 +48,7 @@ def record(client) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def change_everything(client, tmp_path: Path) -> None:
-    editor, curator = staff("Editor"), staff("Curator")
+    editor, curator = make_user("Editor"), make_user("Curator")
     # Changed files re-imported: a paragraph inserted in one, one left out of another.
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
