@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "archive.replicas.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -133,6 +134,34 @@ else:
 # thread per request, so with DEBUG on each request has its own connection, as Django advises.
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else None
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read-only replicas of the primary (streaming replication), comma-separated: a reader's public
+# pages read from them (archive.replicas); the admin, imports and staff use the primary.
+for n, url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    if not replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must point at PostgreSQL (postgres://...).")
+    replica["TEST"] = {"MIRROR": "default"}  # in tests, the test database itself
+    DATABASES[f"replica{n + 1}"] = replica
+DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
+
+# What the public pages keep (meetings.caching): a file-based cache, which the server processes
+# of one machine share, unless CACHE_URL names a shared cache for several app servers
+# (redis://host:6379/0, Django's Redis backend).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// address (or locmem:// for one process).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -22,6 +22,7 @@ their SQL is captured in this process and replayed straight to PostgreSQL for th
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import json
@@ -418,15 +419,20 @@ class RolledBack(Exception):
 
 def capture(path: str, *, first_reader: bool) -> list[str]:
     """The SQL a page runs, rendered in this process through Django's test client. As its first
-    reader: inside a transaction rolled back after, so that nothing the page keeps (facets,
-    matches, cards) is kept, and the page fetched over HTTP next is still its first reader."""
+    reader: it reads what earlier readers kept in the cache (the server's, shared), keeps
+    nothing there, and writes nothing (a transaction rolled back after), so that the page
+    fetched over HTTP next is still its first reader."""
+    from unittest import mock
+
+    from django.core.cache import caches
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
+    keeps = contextlib.nullcontext() if not first_reader else mock.patch.object(caches["default"], "set")
     try:
-        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        with keeps, transaction.atomic(), CaptureQueriesContext(connection) as queries:
             status = client.get(path).status_code
             if first_reader:
                 raise RolledBack
@@ -516,11 +522,10 @@ def meeting_paths(seed: int, count: int) -> list[str]:
 
 
 def forget_kept_pages() -> None:
-    """Empty what the archive keeps for readers (as a change to the archive does)."""
-    from meetings.models import CardCache, FacetCache, MatchCache
+    """Empty what the archive keeps for readers (Django's cache, shared with the server)."""
+    from django.core.cache import cache
 
-    for model in (FacetCache, MatchCache, CardCache):
-        model.objects.all().delete()
+    cache.clear()
 
 
 def settle() -> float:

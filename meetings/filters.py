@@ -1,24 +1,17 @@
-import copy
-import hashlib
-import json
 import re
 from datetime import date
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Count, F, Q
+from django.utils.functional import cached_property
 
-from . import facetindex
-from .cards import template_fingerprint
+from .caching import archive_version, kept, kept_key
 from .models import (
     FACETS,
-    FacetCache,
     Format,
     Level,
-    MatchCache,
     Meeting,
     Participant,
     Statement,
@@ -29,8 +22,6 @@ from .models import (
 from .search import clean_query
 
 MAX_VALUES = 20
-KEPT_FORMAT = 2  # of the facets kept in FacetCache: part of the key, so that no older form is read
-FACETS_TEMPLATE = "meetings/facets.html"
 
 
 class ValuesField(forms.Field):
@@ -90,10 +81,6 @@ class ValuesFilter(django_filters.Filter):
 UNKNOWN_YEAR = "unknown"  # the year facet's value for meetings whose date is unknown
 
 
-def digest(parts: list) -> str:
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-
 SLUG = r"[a-z0-9][a-z0-9-]{0,119}"
 ALPHA3 = r"[A-Z]{3}"
 
@@ -111,45 +98,7 @@ class SearchTextMixin:
         return text
 
 
-class ShallowFilters(dict):
-    """A FilterSet's filters, copied for each instance without copying each one deeply (that
-    cost ~0.4 ms a request): a filter's own state is its parent and model, set on the copy,
-    and the proxy of its method, made anew for the copy."""
-
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, filter_ in self.items():
-            copies[name] = copy.copy(filter_)
-            if filter_.method is not None:
-                copies[name].method = filter_.method  # a proxy of its own, to the copy's parent
-        return copies
-
-
-class SharedFields(dict):
-    """A form class's fields, shared by its instances rather than copied deeply for each (~0.3
-    ms a request): the filter forms never change a field once made."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-class LightFilterSet(django_filters.FilterSet):
-    """A FilterSet whose instances cost little to make: one form class, made once; filters and
-    form fields copied shallowly for each page."""
-
-    @classmethod
-    def get_filters(cls):
-        return ShallowFilters(super().get_filters())
-
-    def get_form_class(self):
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-            cls._form_class.base_fields = SharedFields(cls._form_class.base_fields)
-        return cls._form_class
-
-
-class MeetingFilter(SearchTextMixin, LightFilterSet):
+class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d|unknown")
     level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
@@ -190,90 +139,54 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
     def search_note(self) -> str:
         return clean_query(self.data.get("q"))[1]
 
-    def queryset_without(self, *facets: str):
-        """The queryset with every choice applied except those of some facets."""
+    def queryset_without(self, facet: str | None = None):
+        """The queryset with every choice applied except those of one facet."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name not in facets and name != "sort":
+            if name not in (facet, "sort"):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_choices(self) -> list:
-        """The facet choices in force, in a fixed order, for a cache key."""
-        return [[name, sorted(value)] for name in FACETS if (value := self.form.cleaned_data.get(name))]
+    @cached_property
+    def version(self) -> str:
+        """The archive's version the page's facets are kept at (meetings.caching)."""
+        return archive_version()
 
-    def facet_data(self) -> dict:
-        """The number of matches and every facet (values, labels, counts, choices), counted by
-        facet_counts(), kept in FacetCache until the archive changes, with the facets
-        rendered as HTML (FACETS_TEMPLATE) so that a later reader need not render them again.
-        The search's matches before any facet choice are kept too (MatchCache), so that the
-        facets of each choice that narrows the search are counted without searching again."""
-        if hasattr(self, "_facet_data"):
-            return self._facet_data
-        template = template_fingerprint(FACETS_TEMPLATE)  # HTML of an older template is not read
-        cache_key = digest([KEPT_FORMAT, template, *self._search(), self.facet_choices()])
-        matches_key = self.matches_key()
-        self.version, self._facet_data, kept = FacetCache.lookup(cache_key, matches_key)
-        if self._facet_data is None:
-            counts, version, matches = self.facet_counts(kept)
-            facets = self._facets(counts)
-            self._facet_data = {
-                "total": counts["total"][""],
-                "html": render_to_string(FACETS_TEMPLATE, {"facets": facets}),
-                "labels": {f["name"]: {v["value"]: v["label"] for v in f["values"] if v["chosen"]} for f in facets},
-                "facets": facets,
-            }
-            if version is not None:
-                self.version = version
-                FacetCache.store(cache_key, self.version, self._facet_data)
-                if matches_key and kept is None:
-                    MatchCache.store(matches_key, self.version, matches.tobytes())
-        return self._facet_data
-
-    def matches_key(self) -> str | None:
-        """The key the search's matches are kept under in MatchCache (None: no words, no dates)."""
-        return digest(self._search()) if self.searched else None
-
-    def _search(self) -> list[str]:
+    def counts_over(self, without: str | None = None) -> dict[str, dict[str, int]]:
+        """Every facet's counts over the meetings that meet every choice but those of one facet
+        (`without`; None: every choice), kept until the archive changes. A facet's values are
+        counted disjunctively, as readers of a faceted archive expect: over the meetings that
+        meet every other facet's choices, so that each count says how many meetings choosing
+        that value too would show. Kept by what narrows them, they serve many pages: the counts
+        over every published meeting serve home and every page with a single facet chosen."""
         data = self.form.cleaned_data
-        return [self.search_text, str(data.get("date_from")), str(data.get("date_to"))]
+        parts = [self.search_text, data.get("date_from"), data.get("date_to")]
+        parts.append({name: sorted(data[name]) for name in FACETS if name != without and data.get(name)})
+        return kept("facets", self.version, parts, lambda: self.queryset_without(without).facet_counts())
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """The counts the page shows: each chosen facet's over every other choice, the rest's
+        (and the total) over every choice."""
+        every = self.counts_over()
+        data = self.form.cleaned_data
+        return {
+            "total": every["total"],
+            **{name: (self.counts_over(name) if data.get(name) else every)[name] for name in FACETS},
+        }
 
     @property
-    def searched(self) -> bool:
-        """Whether the list is narrowed by words or dates (else it is every published meeting
-        before the facet choices)."""
+    def facets_key(self) -> str:
+        """What the rendered facets are kept under ({% cache %} in the list's template)."""
         data = self.form.cleaned_data
-        return bool(self.search_text or data.get("date_from") or data.get("date_to"))
-
-    def facet_counts(self, kept: bytes | None = None) -> facetindex.Counted:
-        """Every facet's counts (and "total"), the archive's version they were counted at (None
-        if the archive changed while they were counted: they are shown, not kept) and the
-        matches they were counted over; `kept`: those matches as MatchCache keeps them."""
-        data = self.form.cleaned_data
-        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        return facetindex.facet_counts(
-            self.queryset_without(*FACETS),
-            chosen,
-            LONG_FACETS,
-            every_published=not self.searched,
-            version=self.version,
-            kept=kept,
-        )
-
-    version = None  # the archive's version (ArchiveState) the facets were read at
-
-    def facets_html(self) -> SafeString:
-        return mark_safe(self.facet_data()["html"])  # noqa: S308 - rendered by FACETS_TEMPLATE
+        parts = [self.search_text, data.get("date_from"), data.get("date_to")]
+        return kept_key("facets-html", self.version, [*parts, {name: sorted(data.get(name) or []) for name in FACETS}])
 
     @property
     def total(self) -> int:
-        return self.facet_data()["total"]
+        return self.counts_over()["total"][""]
 
     def facets(self) -> list[dict]:
-        data = self.facet_data()
-        if isinstance(data["facets"], str):  # as kept: decoded when asked for (FacetCache.lookup)
-            data["facets"] = json.loads(data["facets"])
-        return data["facets"]
+        return self._facets(self.facet_counts())
 
     def _facets(self, counts) -> list[dict]:
         """Every facet with its values, labels, counts and whether each is chosen; the most
@@ -314,9 +227,6 @@ class MeetingFilter(SearchTextMixin, LightFilterSet):
         return chips
 
     def _chip_label(self, name: str, value) -> str:
-        label = self.facet_data()["labels"].get(name, {}).get(str(value))
-        if label is not None and name not in ("issuer", "country"):
-            return label
         if name == "q":
             return f"“{clean_query(value)[0]}”"
         if name in ("date_from", "date_to"):
@@ -373,7 +283,7 @@ FACET_ORDER = {
 }
 
 
-class StatementFilter(SearchTextMixin, LightFilterSet):
+class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     speaker = ValuesFilter(field_name="speakers__slug", lookup_expr="in", pattern=SLUG)
     topic = ValuesFilter(field_name="topics__slug", lookup_expr="in", pattern=SLUG)
@@ -398,8 +308,6 @@ class StatementFilter(SearchTextMixin, LightFilterSet):
 
     def speaker_counts(self) -> list[dict]:
         """Speakers of the statements that match everything but the speaker choice, with counts."""
-        from django.db.models import Count
-
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
             if name != "speaker":

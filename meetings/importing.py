@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .caching import archive_changed
 from .history import Snapshot, copy_rows, dump, next_ids, serialize, snapshots_from_database, write_snapshots
 from .models import (
     CURATABLE_MEETING_FIELDS,
@@ -518,6 +519,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     Imports write one at a time (lock_imports); AlreadyImported when another has written some
     of these files (or texts) since the caller looked.
     """
+    archive_changed()  # once the batch commits: COPY sends no signals
     if not items:
         return []
     for item in items:

@@ -1,40 +1,25 @@
-import functools
-import json
 import re
 import secrets
 
 import reversion
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
-from django.db.models import Q
-from django.db.models.functions import ExtractYear, Now
-from django.db.models.signals import pre_save
+from django.db.models import Q, Window
+from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from .search import CJKBigrams, WebSearchRank  # and the search_vector__websearch lookup, registered there
+from .caching import archive_changed
+from .search import CJKBigrams, headline, render_marked, search_query
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
-
-
-@functools.lru_cache(maxsize=32)
-def _url_template(name: str, prefix: str, keys: tuple[str, ...]) -> str:
-    url = reverse(name, kwargs={k: f"zz{k}zz" for k in keys})
-    for k in keys:
-        url = url.replace(f"zz{k}zz", "{" + k + "}")
-    return url
-
-
-def fast_reverse(name: str, **kwargs: str) -> str:
-    """reverse() for lists of many links: the pattern is resolved once, then filled in.
-
-    Only for arguments that reverse() would not quote (identifiers and slugs)."""
-    return _url_template(name, get_script_prefix(), tuple(sorted(kwargs))).format(**kwargs)
 
 
 def newest(field: str = "date") -> models.OrderBy:
@@ -155,7 +140,7 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
-# The facets of the meeting list (their counts: meetings.facetindex).
+# The facets of the meeting list (their counts: MeetingQuerySet.facet_counts).
 FACETS = ["year", "level", "format", "country", "issuer", "person", "topic"]
 
 
@@ -203,8 +188,19 @@ REFRESH_DERIVED_SQL = """
         (SELECT string_agg(NULLIF(r.title, ''), E'\\n' ORDER BY r.id) FROM meetings_readout r WHERE r.meeting_id = m.id),
         (SELECT string_agg(concat_ws(E'\\n', NULLIF(s.heading, ''), s.text), E'\\n' ORDER BY s.readout_id, s.position)
          FROM meetings_statement s WHERE s.meeting_id = m.id)),
-      modified = now()
+      modified = clock_timestamp()
     WHERE m.id = ANY(%(ids)s::bigint[])
+"""
+# Each facet's values and how many meetings have each, over the meetings of a queryset read once.
+FACET_COUNTS_SQL = """
+    WITH m AS MATERIALIZED ({meetings})
+    SELECT 'year', COALESCE(year::text, 'unknown'), count(*) FROM m GROUP BY 2
+    UNION ALL SELECT 'level', level, count(*) FROM m GROUP BY 2
+    UNION ALL SELECT 'format', format, count(*) FROM m GROUP BY 2
+    UNION ALL SELECT 'country', country, count(*) FROM m WHERE country <> '' GROUP BY 2
+    UNION ALL SELECT 'issuer', v, count(*) FROM m, unnest(m.issuers) AS v GROUP BY 2
+    UNION ALL SELECT 'person', v, count(*) FROM m, unnest(m.principal_slugs) AS v GROUP BY 2
+    UNION ALL SELECT 'topic', v, count(*) FROM m, unnest(m.topic_slugs) AS v GROUP BY 2
 """
 # Columns a list never shows: long, and only read by search and facets.
 LIST_DEFERRED = ["search_text", "search_vector", "review_notes"]
@@ -224,17 +220,32 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """How many of these meetings have each value of each facet ({facet: {value: count}}),
+        and their number ({"total": {"": n}}): one statement, which reads each meeting once."""
+        rows = self.order_by().values("year", "level", "format", "country", "issuers", "principal_slugs", "topic_slugs")
+        sql, params = rows.query.sql_with_params()
+        counts: dict[str, dict[str, int]] = {"total": {"": 0}, **{name: {} for name in FACETS}}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(FACET_COUNTS_SQL.format(meetings=sql), params)
+            for facet, value, n in cursor.fetchall():
+                counts[facet][value] = n
+        counts["total"][""] = sum(counts["level"].values())  # every meeting has one level
+        return counts
+
     def public(self):
         """Meetings with a public page: published, or withdrawn (a page that says so)."""
         return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
 
     def search(self, text: str):
         """Meetings whose title, people or statements match a web-search query."""
-        return self.filter(search_vector__websearch=text)
+        return self.filter(search_vector=search_query(text))
 
     def by_relevance(self, text: str):
         """Best match first; ts_rank is computed for every match, so callers bound the matches."""
-        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", newest(), "-pk")
+        return self.annotate(rank=SearchRank(models.F("search_vector"), search_query(text))).order_by(
+            "-rank", newest(), "-pk"
+        )
 
     def with_related(self):
         """Everything a list or a meeting page shows, in a fixed number of queries."""
@@ -345,13 +356,14 @@ class Meeting(models.Model):
             models.Index(fields=["year", "level"], name="meeting_year_level"),
             # Browsing newest first, page after page: an index-only walk to the page's ids.
             models.Index(models.F("status"), newest(), models.F("id").desc(), name="meeting_status_date_id"),
+            models.Index(fields=["status", "modified"], name="meeting_status_modified"),  # meetings.caching
         ]
 
     def __str__(self):
         return f"{self.title} ({self.date_label})"
 
     def get_absolute_url(self):
-        return fast_reverse("meetings:meeting-detail", public_id=self.public_id, slug=self.slug)
+        return reverse("meetings:meeting-detail", kwargs={"public_id": self.public_id, "slug": self.slug})
 
     @property
     def slug(self) -> str:
@@ -417,10 +429,11 @@ def hold_publication_rules(sender, instance: Meeting, raw: bool, update_fields=N
     published meeting waits for an Editor: held on every save of a meeting, whatever the path
     (admin forms and actions, history revert and recover, which save raw, uploads, merges)."""
     user = acting_user()
+    before = Meeting.objects.filter(pk=instance.pk).values_list("status", flat=True).first() or Status.DRAFT
+    instance.public_before = before in PUBLIC_STATES  # for public_changed
     if user is None or can_publish(user):
         pending = False
     else:
-        before = Meeting.objects.filter(pk=instance.pk).values_list("status", flat=True).first() or Status.DRAFT
         if instance.status != before and PUBLIC_STATES & {instance.status, before}:
             raise PublicationRefused("Only an Editor can publish, unpublish or withdraw a meeting.")
         pending = before == Status.PUBLISHED
@@ -431,126 +444,14 @@ def hold_publication_rules(sender, instance: Meeting, raw: bool, update_fields=N
     instance.changes_pending = pending
 
 
-class ArchiveState(models.Model):
-    """One row: how many times the meetings table has changed, counted by a database trigger."""
-
-    version = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return f"archive version {self.version}"
-
-
-class KeptEntries(models.Model):
-    """A table of values kept for readers until the archive changes (the trigger that counts a
-    change empties it), holding at most KEEP entries: the oldest stored are let go, checked
-    once in PRUNE_EVERY stores by each process, so that many different searches between two
-    changes (a crawler's) cannot grow it without end."""
-
-    KEEP = 10_000
-    PRUNE_EVERY = 100
-
-    key = models.CharField(max_length=64, primary_key=True)
-    version = models.BigIntegerField()
-    stored = models.DateTimeField(db_default=Now(), db_index=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.key
-
-    @classmethod
-    def _store(cls, column: str, key: str, version: int, value) -> None:
-        table = cls._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (key, version, {column}) VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE"
-            f" SET version = EXCLUDED.version, {column} = EXCLUDED.{column}, stored = EXCLUDED.stored"
-        )
-        with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key, version, value])
-        cls._stores = getattr(cls, "_stores", 0) + 1
-        if cls._stores % cls.PRUNE_EVERY == 0:
-            cls.prune()
-
-    @classmethod
-    def prune(cls, keep: int | None = None) -> int:
-        """Let the oldest entries go, keeping the `keep` (KEEP) stored last: one query."""
-        table = cls._meta.db_table
-        sql = f"DELETE FROM {table} WHERE stored < (SELECT stored FROM {table} ORDER BY stored DESC OFFSET %s LIMIT 1)"
-        with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [max((cls.KEEP if keep is None else keep) - 1, 0)])
-            return cursor.rowcount
-
-
-class FacetCache(KeptEntries):
-    """The facets of one choice of filters, valid while ArchiveState.version is unchanged.
-
-    The meetings table's trigger empties this table and counts the change; an entry computed
-    in a snapshot older than a change carries the older version and is never read.
-    """
-
-    counts = models.JSONField()
-
-    @classmethod
-    def lookup(cls, key: str, matches_key: str | None = None) -> tuple[int, dict | None, bytes | None]:
-        """The archive's version, the value kept under the key if it is still valid (else None)
-        and, when it is not, the matches kept under `matches_key` (MatchCache) if they are (else
-        None; a page whose facets are kept does not fetch the matches' ~9 KB): one query.
-
-        The kept value's "facets" (every value of every facet, ~300 objects) come back as JSON
-        text, decoded only by a reader who asks for them: a page needs the total, the rendered
-        HTML and the labels of the values chosen, and decoding the rest cost ~0.3 ms a page."""
-        sql = (
-            "SELECT s.version, (c.counts ->> 'total')::int, c.counts ->> 'html', c.counts ->> 'labels',"
-            " (c.counts -> 'facets')::text, CASE WHEN c.key IS NULL THEN m.bits END FROM meetings_archivestate s"
-            " LEFT JOIN meetings_facetcache c ON c.key = %s AND c.version = s.version"
-            " LEFT JOIN meetings_matchcache m ON m.key = %s AND m.version = s.version LIMIT 1"
-        )
-        with connections["default"].cursor() as cursor:
-            cursor.execute(sql, [key, matches_key])
-            row = cursor.fetchone()
-        if row is None:
-            return 0, None, None
-        version, total, html, labels, facets, bits = row
-        if html is None:
-            return version, None, bits
-        return version, {"total": total, "html": html, "labels": json.loads(labels), "facets": facets}, bits
-
-    @classmethod
-    def store(cls, key: str, version: int, value) -> None:
-        """Keep a value computed at a version: one query (two, once in PRUNE_EVERY)."""
-        cls._store("counts", key, version, json.dumps(value))
-
-
-class MatchCache(KeptEntries):
-    """The meetings a search matches (its text and dates, before any facet choice), as a bitmap
-    of meeting ids (meetings.facetindex), valid while ArchiveState.version is unchanged.
-
-    A reader who narrows a search by a facet then has its facets counted without PostgreSQL
-    finding every match of the words again; the trigger that counts a change empties this table.
-    """
-
-    bits = models.BinaryField(help_text="Bit i set when meeting i matches, little-endian.")
-
-    @classmethod
-    def store(cls, key: str, version: int, bits: bytes) -> None:
-        """Keep the matches found at a version (bit i of the bytes, little-endian, is meeting
-        i): one query (two, once in PRUNE_EVERY)."""
-        cls._store("bits", key, version, bits)
-
-
-class CardCache(models.Model):
-    """A meeting's card as the lists show it (meetings.cards), valid while ArchiveState.version
-    is unchanged; the trigger that counts a change empties this table too."""
-
-    meeting_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField()
-    template = models.BigIntegerField(default=0, help_text="The card template's fingerprint when rendered.")
-    url = models.TextField()
-    html = models.TextField()
-
-    def __str__(self):
-        return f"card of meeting {self.meeting_id} at version {self.version}"
+@receiver(post_save, sender=Meeting)
+@receiver(post_delete, sender=Meeting)
+def meeting_changed(sender, instance: Meeting, **kwargs) -> None:
+    """A change to a meeting readers can see, or could see until now, changes the public pages
+    (meetings.caching); a change to a draft does not. Every write path saves the meeting, its
+    readouts', statements' and people's included (Meeting.record_change)."""
+    if instance.status in PUBLIC_STATES or getattr(instance, "public_before", True):
+        archive_changed()
 
 
 class Readout(models.Model):
@@ -716,7 +617,7 @@ class Participant(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return fast_reverse("meetings:participant-detail", slug=self.slug)
+        return reverse("meetings:participant-detail", kwargs={"slug": self.slug})
 
     @property
     def country_label(self) -> str:
@@ -773,18 +674,44 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return fast_reverse("meetings:topic-detail", slug=self.slug)
+        return reverse("meetings:topic-detail", kwargs={"slug": self.slug})
 
 
 class StatementQuerySet(models.QuerySet):
     def search(self, text: str):
-        return self.filter(search_vector__websearch=text)
+        return self.filter(search_vector=search_query(text))
 
     def by_relevance(self, text: str, then: list[str]):
-        return self.annotate(rank=WebSearchRank(models.F("search_vector"), text)).order_by("-rank", *then)
+        return self.annotate(rank=SearchRank(models.F("search_vector"), search_query(text))).order_by("-rank", *then)
 
     def with_related(self):
         return self.select_related("readout", "meeting").prefetch_related("speakers", "topics")
+
+    def highlighted(self, text: str, *, whole: bool = False) -> dict[int, SafeString]:
+        """These statements' text with the words of a search marked ({pk: html}): the whole
+        text, or (whole=False) its best passages."""
+        rows = self.order_by().annotate(marked=headline("text", text, whole=whole)).values_list("pk", "marked")
+        return {pk: render_marked(marked) for pk, marked in rows}
+
+    def best_matches(self, text: str, *, per_meeting: int) -> dict[int, list["Statement"]]:
+        """The statements of these that best match a search, at most `per_meeting` of each
+        meeting, best first, each with its best passages marked (`snippet`): {meeting id: [...]}.
+        Two queries; passages are made only for the statements returned (ts_headline is costly)."""
+        rank = SearchRank(models.F("search_vector"), search_query(text))
+        nth = Window(RowNumber(), partition_by=models.F("meeting_id"), order_by=[rank.desc(), models.F("pk").asc()])
+        ranked = list(self.search(text).annotate(nth=nth).filter(nth__lte=per_meeting).values_list("pk", "nth"))
+        order = dict(ranked)
+        statements = (
+            self.model.objects.filter(pk__in=order)
+            .select_related("readout")
+            .annotate(marked=headline("text", text))
+            .defer("search_vector")
+        )
+        best: dict[int, list[Statement]] = {}
+        for statement in sorted(statements, key=lambda s: (s.meeting_id, order[s.pk])):
+            statement.snippet = render_marked(statement.marked)
+            best.setdefault(statement.meeting_id, []).append(statement)
+        return best
 
 
 class Statement(models.Model):
@@ -876,3 +803,13 @@ reversion.register(Topic)
 reversion.register(Office)
 reversion.register(OfficeHolder, follow=["terms"])
 reversion.register(Term)
+
+
+@receiver(post_save, sender=Participant)
+@receiver(post_delete, sender=Participant)
+@receiver(post_save, sender=Topic)
+@receiver(post_delete, sender=Topic)
+@receiver(m2m_changed, sender=Meeting.topics.through)
+def names_changed(sender, **kwargs) -> None:
+    """People's and topics' names show on the public lists and their facets."""
+    archive_changed()

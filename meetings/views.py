@@ -1,18 +1,15 @@
 import re
-from contextlib import ExitStack
 from urllib.parse import urlencode
 
-import psycopg
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
-from . import cards, citations
+from . import citations
+from .caching import KEEP_SECONDS
 from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
 from .models import (
     PUBLIC_STATES,
@@ -26,7 +23,7 @@ from .models import (
     Topic,
     newest,
 )
-from .search import clean_query, has_lexemes, headline, highlight_texts, render_marked
+from .search import clean_query, has_lexemes, highlight_texts
 from .versions import PublicVersion, live_view, public_versions, taken_down, version_view
 
 
@@ -69,98 +66,48 @@ class FilteredListView(FilterView):
         return context
 
 
-CARDS_MARK = "<@cards@>"  # where a list's cards go once they are read
-
-
 class MeetingListView(FilteredListView):
-    """The meetings, narrowed and searched. The page's meetings (their ids, a search's costliest
-    query, with their kept cards and highlighted statements, in one statement: cards.page_sql)
-    are asked for before the page is rendered and read once it is (Pipelined): the database
-    looks for them while Python renders everything around the cards, which go in last."""
+    """The published meetings, narrowed and searched, with the facets' counts (MeetingFilter)
+    and, for a search, each meeting's best-matching statements, highlighted."""
 
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
-    pending = None  # the page's meetings, asked for and not yet read
 
-    def get(self, request, *args, **kwargs):
-        with ExitStack() as self.deferred:  # however the page ends, nothing is left pending
-            response = super().get(request, *args, **kwargs)
-            response.render()
-        return response
+    def get_queryset(self):
+        return Meeting.objects.published().with_related()
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         if self.filterset.is_valid():
-            paginator.count = self.filterset.total  # counted with the facets, in the same pass
+            paginator.count = self.filterset.total  # counted with the facets, and kept with them
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        # The page's ids only (an index-only walk however deep the page), with their cards
-        # (most of them kept in the cache) and highlights: asked for now, read when the rest
-        # of the page is rendered.
+        """The page's meetings: their ids first, which the indexes give without reading the
+        meetings skipped (an index-only walk, however deep the page), then the meetings."""
         paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
-        if self.filterset.is_valid() and paginator.count:
-            sql, params = cards.page_sql(ids, self.filterset.version, self.filterset.search_text)
-            self.pending = self.deferred.enter_context(Pipelined(sql, params))
-        return paginator, page, ids, is_paginated
-
-    def get_queryset(self):
-        return Meeting.objects.published()
+        ids = list(ids)
+        found = queryset.order_by().in_bulk(ids)
+        meetings = [found[pk] for pk in ids if pk in found]
+        text = self.filterset.search_text if self.filterset.is_valid() else ""
+        if text and meetings:
+            hits = Statement.objects.filter(meeting__in=ids).best_matches(text, per_meeting=HITS_PER_CARD)
+            for meeting in meetings:
+                meeting.hits = hits.get(meeting.pk, [])
+        page.object_list = meetings
+        return paginator, page, meetings, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context(matched=bool(context["paginator"].count)))
         context["rank_limit"] = f"{RANK_LIMIT:,}"
-        context["cards"] = []  # filled in once the page is rendered (put_cards)
+        context["keep_seconds"] = KEEP_SECONDS
         if self.filterset.is_valid():
             context["chips"] = self.filterset.chips()
-        if self.pending:
-            context["cards_html"] = mark_safe(CARDS_MARK)  # noqa: S308 - a constant
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.pending:
-            response.add_post_render_callback(lambda response: self.put_cards(response, context["cards"]))
-        return response
 
-    def put_cards(self, response, shown: list) -> None:
-        """Read the page's cards, asked for before the page was rendered, and put them in."""
-        rows = self.pending.fetchall()
-        shown.extend(cards.page_cards(rows, self.filterset.version, self.filterset.search_text))
-        # One string (twenty values rendered one by one cost ~0.2 ms); no text of the page can
-        # hold the mark, which has a "<" that the template would have escaped.
-        response.content = response.content.replace(CARDS_MARK.encode(), "".join(shown).encode(), 1)
-
-
-class Pipelined:
-    """A statement sent to PostgreSQL now, in psycopg's pipeline mode, and its rows read
-    later (fetchall): what the process does meanwhile overlaps the database's work. A query
-    sent in between (a chip's label, say) is answered after these rows, in order. As a context
-    manager, leaves pipeline mode however the block ends. Where libpq has no pipeline mode
-    (older than 14, with psycopg's pure-Python build), the SQL runs at once, as any query."""
-
-    def __init__(self, sql: str, params: list, using: str = DEFAULT_DB_ALIAS):
-        self.connection = connections[using]
-        self.sql, self.params = sql, params
-        self.stack = ExitStack()
-
-    def __enter__(self):
-        self.connection.ensure_connection()
-        with self.stack:
-            if psycopg.Pipeline.is_supported():
-                self.stack.enter_context(self.connection.connection.pipeline())
-            self.cursor = self.stack.enter_context(self.connection.cursor())
-            self.cursor.execute(self.sql, self.params)
-            self.stack = self.stack.pop_all()  # kept open until the rows are read
-        return self
-
-    def fetchall(self) -> list[tuple]:
-        with self.stack:
-            return self.cursor.fetchall()
-
-    def __exit__(self, *exc):
-        self.stack.close()
+HITS_PER_CARD = 3  # a search's best-matching statements shown on each meeting's card
 
 
 class StatementListView(FilteredListView):
@@ -180,13 +127,9 @@ class StatementListView(FilteredListView):
             text = self.filterset.search_text
             page = list(context["object_list"])
             if text and page:
-                snippets = dict(
-                    Statement.objects.filter(pk__in=[s.pk for s in page])
-                    .annotate(hl=headline("text", text, whole=True))
-                    .values_list("pk", "hl")
-                )
+                snippets = Statement.objects.filter(pk__in=[s.pk for s in page]).highlighted(text, whole=True)
                 for statement in page:
-                    statement.snippet = render_marked(snippets.get(statement.pk, statement.text))
+                    statement.snippet = snippets.get(statement.pk) or statement.text
             context["object_list"] = page
         return context
 
@@ -437,8 +380,6 @@ class TopicDetailView(DetailView):
     context_object_name = "topic"
 
     def get_context_data(self, **kwargs):
-        from django.db.models import Count
-
         context = super().get_context_data(**kwargs)
         topic = self.object
         meetings = Meeting.objects.published().filter(topic_slugs__contains=[topic.slug])

@@ -14,6 +14,15 @@ def seed_text(prefix: str) -> str:
     return seed_path(prefix).read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test keeps what it keeps in a cache of its own, in memory (meetings.caching)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seeds(db):
     """The five seed readouts, imported."""

@@ -1,0 +1,64 @@
+"""What the public pages keep, in Django's cache framework.
+
+Everything kept for readers (facet counts) is keyed by the archive's version, which has two
+parts. One is a cache entry: the write paths that change what the public sees call
+archive_changed(), which sets it anew once their transaction commits (transaction.on_commit).
+The other the data gives: the newest `modified` of the published meetings, read from the database the
+page reads (a replica that has not yet replayed a change still shows the older version, and
+what it counts is kept under that one). Entries of an older version are never read again and
+expire by themselves. No database trigger, no row every write waits on, nothing deleted inside
+an editor's transaction, and a GET request never writes to the database: the public site can
+be served from read-only replicas.
+
+The cache is settings.CACHES["default"]: a file-based cache, shared by the processes of one
+machine, unless CACHE_URL names a shared one (Redis) for several app servers.
+"""
+
+import hashlib
+import json
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+
+VERSION_KEY = "archive:version"
+KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
+
+
+def archive_version() -> str:
+    """The archive's version: the cache's part, set when first asked and anew after each change
+    (archive_changed), and the newest change to a published meeting in the database read (one
+    index probe): a draft's changes leave it as it is."""
+    from .models import Meeting
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    newest = Meeting.objects.published().aggregate(newest=Max("modified"))["newest"]
+    return f"{version}.{newest.timestamp() if newest else 0}"
+
+
+def archive_changed(using: str | None = None) -> None:
+    """Once the current transaction commits (at once outside one), the public pages show the
+    change: what was kept for readers is found no more. A rolled-back change keeps it."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), using=using)
+
+
+def kept_key(kind: str, version: str, parts: list) -> str:
+    """The cache key of something kept at a version of the archive: its kind and what it
+    depends on (JSON-serialisable values), hashed."""
+    digest = hashlib.sha256(json.dumps([version, *parts], default=str).encode()).hexdigest()
+    return f"{kind}:{digest}"
+
+
+def kept(kind: str, version: str, parts: list, compute):
+    """The value kept under these parts at this version of the archive (archive_version()),
+    computed and kept if it is not."""
+    key = kept_key(kind, version, parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, KEEP_SECONDS)
+    return value

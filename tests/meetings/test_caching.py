@@ -1,0 +1,172 @@
+"""What the public pages keep (meetings.caching): in Django's cache, by the archive's version;
+reads never write."""
+
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from meetings.caching import VERSION_KEY, archive_changed, archive_version
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting, Participant, Status
+from tests.meetings.conftest import make_user
+
+PUBLIC_PAGES = [
+    "/",
+    "/?q=abductions",
+    "/?q=abductions&level=foreign-ministers&sort=oldest",
+    "/?year=2017&topic=comfort-women",
+    "/?q=%22comfort+women%22&page=1",
+    "/statements/",
+    "/statements/?q=Kono&speaker=taro-kono",
+    "/people/taro-kono/",
+    "/topics/abductions/",
+]
+
+
+def test_no_public_page_writes_to_the_database(client, seeds):
+    """Every public page answers in a read-only transaction, as on a hot-standby replica (the
+    real one: tests/test_replica.py): the first reader's, which counts and keeps, and the next."""
+    meeting = Meeting.objects.get(date="2017-12-19")
+    pages = [
+        *PUBLIC_PAGES,
+        meeting.get_absolute_url(),
+        meeting.get_absolute_url() + "?q=Kono",
+        meeting.get_absolute_url() + "v/1/",
+        f"/meetings/{meeting.public_id}/cite.bib",
+    ]
+    with transaction.atomic():  # a savepoint: rolled back, it undoes SET LOCAL
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL transaction_read_only = on")
+        for reader in ("first", "next"):
+            for url in pages:
+                assert client.get(url).status_code == 200, (reader, url)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_read_only")
+            assert cursor.fetchone() == ("on",)
+        transaction.set_rollback(True)
+
+
+def count_calls(monkeypatch) -> list:
+    calls = []
+    real = Meeting.objects.none().facet_counts.__func__
+
+    def counted(queryset):
+        calls.append(str(queryset.query))
+        return real(queryset)
+
+    monkeypatch.setattr(type(Meeting.objects.none()), "facet_counts", counted)
+    return calls
+
+
+def test_facet_counts_are_kept_by_what_narrows_them(client, seeds, monkeypatch):
+    calls = count_calls(monkeypatch)
+    client.get("/")
+    assert len(calls) == 1  # every published meeting
+    client.get("/?level=summit")
+    assert len(calls) == 2  # the summits; the level facet's own counts are home's, kept
+    client.get("/?level=summit&topic=abductions")
+    assert len(calls) == 4  # summits on abductions; abductions (for the levels); the summits are kept
+    for url in ("/", "/?level=summit", "/?level=summit&topic=abductions", "/?topic=abductions"):
+        client.get(url)
+    assert len(calls) == 4
+
+
+def test_a_change_readers_can_see_gives_the_archive_a_new_version(seeds, django_capture_on_commit_callbacks):
+    before = archive_version()
+    assert archive_version() == before
+    meeting = Meeting.objects.get(date="2017-12-19")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        meeting.title = "A new title"
+        meeting.save()
+    assert len(callbacks) == 1
+    assert archive_version() != before
+
+
+def test_a_change_to_a_draft_keeps_the_version(seeds, django_capture_on_commit_callbacks):
+    draft = Meeting.objects.get(date="2017-12-19")
+    Meeting.objects.filter(pk=draft.pk).update(status=Status.DRAFT)
+    before = archive_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        draft.refresh_from_db()
+        draft.title = "Still a draft"
+        draft.save()
+    assert callbacks == []
+    assert archive_version() == before
+
+
+def test_a_change_rolled_back_keeps_the_version(seeds, django_capture_on_commit_callbacks):
+    before = cache.get(VERSION_KEY) or archive_version() and cache.get(VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=False):
+        archive_changed()  # never committed
+    assert cache.get(VERSION_KEY) == before
+
+
+def test_an_editor_unpublishing_a_meeting_gives_a_new_version(seeds, django_capture_on_commit_callbacks):
+    """Its modified time leaves the published meetings' newest: the cache's part changes."""
+    meeting = Meeting.objects.get(date="2017-12-19")
+    version = cache.get(VERSION_KEY) or archive_version() and cache.get(VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.status = Status.DRAFT
+        meeting.save()
+    assert cache.get(VERSION_KEY) != version
+
+
+def test_renaming_a_person_shows_on_every_list_at_once(client, seeds):
+    client.get("/")
+    kono = Participant.objects.get(slug="taro-kono")
+    kono.name = "KONO Taro"
+    kono.save()
+    assert "KONO Taro" in client.get("/").content.decode()
+
+
+def test_the_facets_of_a_page_are_counted_as_plain_querysets_count_them(seeds):
+    """Each chosen facet is counted over every other choice; the rest over every choice."""
+    data = {"level": "foreign-ministers", "year": ["2017", "2018"]}
+    filterset = MeetingFilter(data, queryset=Meeting.objects.published())
+    assert filterset.is_valid()
+    counts = filterset.facet_counts()
+    published = Meeting.objects.published()
+    both = published.filter(level="foreign-ministers", year__in=[2017, 2018])
+    assert counts["total"] == {"": both.count()} == {"": 2}
+    assert counts["level"] == {
+        "foreign-ministers": 2,
+        "summit": published.filter(level="summit", year__in=[2017, 2018]).count(),
+    }
+    assert counts["year"] == {"2012": 1, "2016": 1, "2017": 1, "2018": 1}
+    assert (
+        counts["issuer"]
+        == {code: both.filter(issuers__contains=[code]).count() for code in ("JPN", "KOR")}
+        == {"JPN": 1, "KOR": 1}
+    )
+
+
+def redis_reachable() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_with_a_shared_redis_cache_a_change_reaches_every_server(client, seeds, settings):
+    """Several app servers share CACHE_URL's Redis: a version set by one is read by all."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    location = "redis://127.0.0.1:6379/15"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    cache.clear()
+    other_server = RedisCache(location, {})
+    first = archive_version()
+    assert other_server.get(VERSION_KEY) == cache.get(VERSION_KEY)
+    other_server.set(VERSION_KEY, 1, timeout=None)  # another server's change
+    assert archive_version() != first
+    assert client.get("/?q=abductions").status_code == 200
+    assert any(key.startswith(b":1:facets:") for key in caches["default"]._cache.get_client().keys("*"))
+    cache.clear()
+
+
+def test_staff_see_the_same_counts_through_the_primary(client, seeds):
+    client.force_login(make_user("Editor"))
+    assert client.get("/").status_code == 200
