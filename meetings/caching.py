@@ -26,16 +26,23 @@ VERSION_KEY = "archive:version"
 KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
 
 
+def changes_seen() -> int:
+    """The cache's part of the archive's version: set when first asked, and anew after each
+    change (archive_changed)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
 def archive_version() -> str:
     """The archive's version: the cache's part, set when first asked and anew after each change
     (archive_changed), and the newest change to a published meeting in the database read (one
     index probe): a draft's changes leave it as it is."""
     from .models import Meeting
 
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
+    version = changes_seen()
     newest = Meeting.objects.published().aggregate(newest=Max("modified"))["newest"]
     return f"{version}.{newest.timestamp() if newest else 0}"
 

@@ -139,11 +139,11 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     def search_note(self) -> str:
         return clean_query(self.data.get("q"))[1]
 
-    def queryset_without(self, facet: str | None = None):
-        """The queryset with every choice applied except those of one facet."""
+    def queryset_without(self, *facets: str):
+        """The queryset with every choice applied except those of some facets."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name not in (facet, "sort"):
+            if name not in facets and name != "sort":
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
@@ -152,38 +152,38 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         """The archive's version the page's facets are kept at (meetings.caching)."""
         return archive_version()
 
-    def counts_over(self, without: str | None = None) -> dict[str, dict[str, int]]:
-        """Every facet's counts over the meetings that meet every choice but those of one facet
-        (`without`; None: every choice), kept until the archive changes. A facet's values are
-        counted disjunctively, as readers of a faceted archive expect: over the meetings that
-        meet every other facet's choices, so that each count says how many meetings choosing
-        that value too would show. Kept by what narrows them, they serve many pages: the counts
-        over every published meeting serve home and every page with a single facet chosen."""
-        data = self.form.cleaned_data
-        parts = [self.search_text, data.get("date_from"), data.get("date_to")]
-        parts.append({name: sorted(data[name]) for name in FACETS if name != without and data.get(name)})
-        return kept("facets", self.version, parts, lambda: self.queryset_without(without).facet_counts())
-
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """The counts the page shows: each chosen facet's over every other choice, the rest's
-        (and the total) over every choice."""
-        every = self.counts_over()
+        """Every facet's counts (MeetingQuerySet.facet_counts) and "total", kept until the
+        archive changes."""
         data = self.form.cleaned_data
-        return {
-            "total": every["total"],
-            **{name: (self.counts_over(name) if data.get(name) else every)[name] for name in FACETS},
-        }
+        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
+        before_facets = self.queryset_without(*FACETS)
+        return kept(
+            "facets",
+            self.version,
+            [self.search_text, data.get("date_from"), data.get("date_to"), chosen],
+            lambda: before_facets.facet_counts(chosen, LONG_FACETS, searched=self.searched),
+        )
 
     @property
     def facets_key(self) -> str:
         """What the rendered facets are kept under ({% cache %} in the list's template)."""
         data = self.form.cleaned_data
-        parts = [self.search_text, data.get("date_from"), data.get("date_to")]
-        return kept_key("facets-html", self.version, [*parts, {name: sorted(data.get(name) or []) for name in FACETS}])
+        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
+        return kept_key(
+            "facets-html", self.version, [self.search_text, data.get("date_from"), data.get("date_to"), chosen]
+        )
+
+    @property
+    def searched(self) -> bool:
+        """Whether words or dates narrow the list (else it is every published meeting before
+        the facets' choices)."""
+        data = self.form.cleaned_data
+        return bool(self.search_text or data.get("date_from") or data.get("date_to"))
 
     @property
     def total(self) -> int:
-        return self.counts_over()["total"][""]
+        return self.facet_counts()["total"][""]
 
     def facets(self) -> list[dict]:
         return self._facets(self.facet_counts())

@@ -20,7 +20,10 @@ def fresh_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from meetings import facetindex
+
     cache.clear()
+    facetindex._kept.clear()
 
 
 @pytest.fixture

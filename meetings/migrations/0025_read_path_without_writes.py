@@ -67,6 +67,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="meeting",
-            index=models.Index(fields=["status", "modified"], name="meeting_status_modified"),
+            index=models.Index(fields=["modified"], name="meeting_modified"),
         ),
     ]

@@ -1,0 +1,143 @@
+"""Facet counts from the bitmaps of meetings.facetindex, checked against plain ORM counts."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from bench.generate import generate
+from meetings import facetindex
+from meetings.filters import LONG_FACETS, MeetingFilter
+from meetings.models import FACETS, Meeting, Status
+
+pytestmark = pytest.mark.django_db
+
+# The filter each facet's choice applies, as a Q on the meetings table.
+LOOKUPS = {
+    "year": "year__in",
+    "level": "level__in",
+    "format": "format__in",
+    "country": "country__in",
+    "issuer": "issuers__overlap",
+    "person": "principal_slugs__overlap",
+    "topic": "topic_slugs__overlap",
+}
+ARRAYS = {"issuer": "issuers", "person": "principal_slugs", "topic": "topic_slugs"}
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    """120 synthetic readouts (the benchmark's generator), imported and published."""
+    generate(tmp_path, 120, seed=7)
+    call_command("import_readouts", "--publish", str(tmp_path), verbosity=0)
+    assert Meeting.objects.published().count() > 90
+
+
+def expected(params: dict) -> dict[str, dict[str, int]]:
+    """Each facet's counts the slow way: one COUNT per value, over the meetings that match the
+    search text and every other facet's choices."""
+    base = Meeting.objects.published()
+    if params.get("q"):
+        base = base.search(params["q"])
+    chosen = {name: params[name] for name in FACETS if params.get(name)}
+    out = {"total": {"": base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items())).count()}}
+    for name in FACETS:
+        others = base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items() if f != name))
+        if name in ARRAYS:
+            values = {v for row in others.values_list(ARRAYS[name], flat=True) for v in row}
+        else:
+            values = set(others.values_list(LOOKUPS[name].split("__")[0], flat=True)) - {""}
+        counts = {str(v): others.filter(**{LOOKUPS[name]: [v]}).count() for v in values}
+        out[name] = {v: n for v, n in counts.items() if n}
+    return out
+
+
+def counted(params: dict) -> dict[str, dict[str, int]]:
+    filterset = MeetingFilter(params, queryset=Meeting.objects.published())
+    assert filterset.is_valid()
+    return filterset.facet_counts()
+
+
+def top(counts: dict[str, int], n: int) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+def choices():
+    """Searches with no, one and several choices, in one facet and across facets."""
+    some = Meeting.objects.published().order_by("pk")
+    first, second = some[0], some[len(some) // 2]
+    person, topic = first.principal_slugs[0], second.topic_slugs[0]
+    yield {}
+    yield {"level": ["summit"]}
+    yield {"year": [str(first.year), str(second.year)], "level": ["foreign-ministers"]}
+    yield {"person": [person], "topic": [topic], "issuer": ["JPN"]}
+    yield {"q": "cooperation"}
+    yield {"q": "cooperation", "format": ["telephone"], "country": [second.country or "JPN"]}
+    yield {"q": '"North Korea" -missile', "level": ["summit", "foreign-ministers"], "topic": [topic]}
+    yield {"q": "zzzunknownword"}
+
+
+def test_counts_from_bitmaps_equal_counts_made_one_by_one(archive):
+    for params in choices():
+        got, want = counted(params), expected(params)
+        assert got["total"] == want["total"], params
+        for name in FACETS:
+            if name in LONG_FACETS:
+                # Only the values a long facet shows are worked out: its largest counts.
+                assert top(got[name], LONG_FACETS[name]) == top(want[name], LONG_FACETS[name]), (params, name)
+                assert set(got[name].items()) <= set(want[name].items()), (params, name)
+            else:
+                assert got[name] == want[name], (params, name)
+
+
+def test_a_long_facet_keeps_its_largest_counts_with_their_ties_and_its_choices(archive):
+    index = facetindex.current_index()
+    sizes = index.counts(index.everything, {}, {})["person"]
+    rare = min(sizes, key=sizes.get)
+    for longest in (1, 2, 5):
+        full = index.counts(index.everything, {"person": [rare]}, {})["person"]
+        short = index.counts(index.everything, {"person": [rare]}, {"person": longest})["person"]
+        assert full == sizes  # with no other choice, every value counts all its meetings
+        least = sorted(full.values(), reverse=True)[longest - 1]
+        # every value with one of the `longest` largest counts (ties too), and the chosen one
+        assert short == {v: n for v, n in full.items() if n >= least or v == rare}
+        assert len(short) < len(sizes)
+
+
+def test_bitmaps_of_words_with_the_top_bit_set():
+    index = facetindex.FacetIndex.empty().with_changes([], None, 0, 3 * 64 - 1)
+    assert index.words == 3
+    assert index.bitmap([0, 2], [-(2**63), 5]).tolist() == [2**63, 0, 5]
+    assert index.bitmap([], []).tolist() == [0, 0, 0]
+    assert index.bitmap(None, None).tolist() == [0, 0, 0]
+    assert index.bitmap([1, 3], [7, 9]).tolist() == [0, 7, 0]  # a word past the index is left out
+
+
+def test_an_index_follows_each_change_reading_only_the_meetings_changed(archive, django_assert_num_queries):
+    before = facetindex.current_index()
+    with django_assert_num_queries(1):  # the archive's state: nothing changed, the same index
+        assert facetindex.current_index() is before
+    meeting = Meeting.objects.published().exclude(level="summit").order_by("pk").first()
+    meeting.level = "summit"
+    meeting.save()
+    with django_assert_num_queries(3):  # the state, the meetings changed since, the number published
+        after = facetindex.current_index()
+    assert after is not before
+    assert after.counts(after.everything, {}, {})["level"] == counted({})["level"] == expected({})["level"]
+    assert before.counts(before.everything, {}, {})["level"]["summit"] + 1 == expected({})["level"]["summit"]
+    meeting.status = Status.DRAFT  # unpublished: its bits go
+    meeting.save()
+    index = facetindex.current_index()
+    assert index.counts(index.everything, {}, LONG_FACETS) == counted({})
+    assert index.counts(index.everything, {}, {}) == expected({})
+
+
+def test_a_meeting_deleted_is_noticed_though_no_modified_time_tells_of_it(archive, django_capture_on_commit_callbacks):
+    facetindex.current_index()
+    doomed = Meeting.objects.published().order_by("modified").first()  # the newest time stays
+    with django_capture_on_commit_callbacks(execute=True):
+        doomed.readouts.all().delete()
+        doomed.delete()
+    index = facetindex.current_index()
+    assert index.counts(index.everything, {}, {}) == expected({})
