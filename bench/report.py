@@ -150,7 +150,7 @@ def memory_and_import_rows(results: dict) -> list[Row]:
         Row(
             "  its writes alone vs plain COPY, readouts/s",
             "failed" if "error" in w else f"{w['writes_readouts_per_s']}",
-            f"COPY {w['copy_readouts_per_s']}",
+            f"COPY {w['copy_readouts_per_s']}" if "copy_readouts_per_s" in w else "",
             f"{w.get('writes_speed_share_of_copy', '')}",
             "≥ 0.5×",
             verdict(w.get("writes_speed_share_of_copy", 0) >= 0.5),

@@ -17,9 +17,8 @@ from django.db import connection
 from django.db.models.fields import Field
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
-from reversion.revisions import _get_options
 
-from .models import Attendance, Meeting, Participant, Readout, Statement
+from .models import Attendance, Meeting, Participant, Readout, Statement, history_fields
 
 
 def _value(obj, field: Field):
@@ -29,7 +28,7 @@ def _value(obj, field: Field):
 
 def fields_of(obj, m2m: dict[str, list[int]] | None = None) -> dict:
     """The "fields" Django's serializer writes for an object, limited to those reversion keeps."""
-    keep = set(_get_options(type(obj)).fields)
+    keep = set(history_fields(type(obj)))
     meta = obj._meta.concrete_model._meta
     fields = {}
     for f in meta.local_fields:

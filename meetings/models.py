@@ -769,9 +769,9 @@ class Statement(models.Model):
 
 # Version history (django-reversion): a revision of a meeting holds the meeting with its
 # readouts, statements, attendances and their participants, as they were at that moment.
-reversion.register(
-    Meeting,
-    exclude=[
+# What a version leaves out: what is derived from the rest, and the edit lock.
+HISTORY_EXCLUDE = {
+    Meeting: [
         "search_text",
         "search_vector",
         "year",
@@ -781,13 +781,24 @@ reversion.register(
         "topics",
         "lock_version",
     ],
-    follow=["readouts", "attendances"],
-)
+    Statement: ["search_vector"],
+}
+reversion.register(Meeting, exclude=HISTORY_EXCLUDE[Meeting], follow=["readouts", "attendances"])
 reversion.register(Readout, follow=["statements"])
-reversion.register(Statement, exclude=["search_vector"])
+reversion.register(Statement, exclude=HISTORY_EXCLUDE[Statement])
 reversion.register(Attendance, follow=["participant"])
 reversion.register(Participant)
 reversion.register(Topic)
+
+
+def history_fields(model: type[models.Model]) -> list[str]:
+    """The fields a version of a model holds: as reversion.register() takes them, every concrete
+    field and many-to-many field but those excluded."""
+    meta = model._meta
+    excluded = HISTORY_EXCLUDE.get(model, [])
+    return [f.name for f in [*meta.local_fields, *meta.local_many_to_many] if f.name not in excluded]
+
+
 reversion.register(Office)
 reversion.register(OfficeHolder, follow=["terms"])
 reversion.register(Term)

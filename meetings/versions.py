@@ -10,6 +10,7 @@ the same content.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from reversion.models import Version
 
 from .models import Attendance, Meeting, Participant, Readout, Statement, Status, Topic, group_sides
@@ -101,15 +102,17 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
     objects: dict[type, list] = {}
     m2m: dict[int, dict] = {}
     for version in public.version.revision.version_set.all():
-        model = version._model
+        model = ContentType.objects.get_for_id(version.content_type_id).model_class()
         if model is None:
             continue
-        deserialized = version._object_version
-        objects.setdefault(model, []).append(deserialized.object)
+        fields = version.field_dict  # by attribute name, many-to-many fields as lists of ids
+        many = {f.attname for f in model._meta.many_to_many}
+        obj = model(**{name: value for name, value in fields.items() if name not in many})
+        objects.setdefault(model, []).append(obj)
         if model is Statement:
-            m2m[deserialized.object.pk] = deserialized.m2m_data
+            m2m[obj.pk] = {name: fields.get(name, []) for name in many}
             if '"key":' not in version.serialized_data:
-                deserialized.object.key = ""  # recorded before statements had keys: anchored by position
+                obj.key = ""  # recorded before statements had keys: anchored by position
     snapshot = next(m for m in objects.get(Meeting, []) if m.pk == meeting.pk)
     snapshot.public_id = meeting.public_id  # the identifier never changes
     participants = {p.pk: p for p in objects.get(Participant, [])}

@@ -39,45 +39,6 @@ def test_a_production_server_keeps_its_connection_and_checks_it_before_use():
     assert database_settings("true") == [0, True]
 
 
-def test_gunicorn_collects_garbage_between_requests(monkeypatch):
-    """gunicorn.conf.py, read by gunicorn in the project folder: a worker's automatic
-    collections are held back, and the young generations collected after each response."""
-    import importlib.util
-    import subprocess
-    import sys
-    from pathlib import Path
-    from types import SimpleNamespace
-
-    root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("gunicorn_conf", root / "gunicorn.conf.py")
-    conf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conf)
-
-    before = gc.get_threshold()
-    worker = SimpleNamespace()
-    try:
-        conf.post_fork(None, worker)
-        assert gc.get_threshold() == (conf.YOUNG_THRESHOLD, 50, 100)
-    finally:
-        gc.set_threshold(*before)
-    collected = []
-    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation))
-    for _ in range(conf.FULL_COLLECTION_EVERY * 2):
-        conf.post_request(worker, None, {}, None)
-    assert collected.count(2) == 2 and collected.count(1) == conf.FULL_COLLECTION_EVERY * 2 - 2
-    assert collected[conf.FULL_COLLECTION_EVERY - 1] == 2
-
-    printed = subprocess.run(
-        [str(Path(sys.executable).parent / "gunicorn"), "--print-config", "archive.wsgi"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "./gunicorn.conf.py" in printed
-    assert "<post_request()>" in printed and "<post_fork()>" in printed
-
-
 def test_production_settings_from_the_environment_pass_the_deployment_checks():
     import os
     import subprocess
