@@ -148,20 +148,24 @@ DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
 # What the public pages keep (meetings.caching): a file-based cache, which the server processes
 # of one machine share, unless CACHE_URL names a shared cache for several app servers
 # (redis://host:6379/0, Django's Redis backend).
+# The archive's version has a cache of its own ("archive"), which nothing else fills: a full
+# cache letting entries go never lets the version go (with Redis, under maxmemory-policy
+# volatile-lru, the version, which has no expiry, is never evicted).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {"default": redis, "archive": {**redis, "KEY_PREFIX": "archive"}}
 elif CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    CACHES = {"default": {**locmem, "LOCATION": "pages"}, "archive": {**locmem, "LOCATION": "archive"}}
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis:// address (or locmem:// for one process).")
 else:
+    cache_dir = Path(os.environ.get("CACHE_DIR", BASE_DIR / ".cache"))
+    files = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        "default": {**files, "LOCATION": str(cache_dir / "pages"), "OPTIONS": {"MAX_ENTRIES": 5000}},
+        "archive": {**files, "LOCATION": str(cache_dir / "archive")},
     }
 # HTML kept by {% cache %} is never read by a release whose templates differ.
 CACHES["default"]["KEY_PREFIX"] = hashlib.blake2b(

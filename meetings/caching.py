@@ -10,7 +10,8 @@ expire by themselves. No database trigger, no row every write waits on, nothing 
 an editor's transaction, and a GET request never writes to the database: the public site can
 be served from read-only replicas.
 
-The cache is settings.CACHES["default"]: a file-based cache, shared by the processes of one
+The version is kept in a cache of its own (settings.CACHES["archive"]), so that what a full
+cache lets go is never the version. The cache is settings.CACHES["default"]: a file-based cache, shared by the processes of one
 machine, unless CACHE_URL names a shared one (Redis) for several app servers.
 """
 
@@ -18,7 +19,7 @@ import hashlib
 import json
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Max
 
@@ -29,10 +30,11 @@ KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in a
 def changes_seen() -> int:
     """The cache's part of the archive's version: set when first asked, and anew after each
     change (archive_changed)."""
-    version = cache.get(VERSION_KEY)
+    versions = caches["archive"]
+    version = versions.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
+        versions.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = versions.get(VERSION_KEY, 0)
     return version
 
 
@@ -50,7 +52,7 @@ def archive_version() -> str:
 def archive_changed(using: str | None = None) -> None:
     """Once the current transaction commits (at once outside one), the public pages show the
     change: what was kept for readers is found no more. A rolled-back change keeps it."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), using=using)
+    transaction.on_commit(lambda: caches["archive"].set(VERSION_KEY, time.time_ns(), timeout=None), using=using)
 
 
 def kept_key(kind: str, version: str, parts: list) -> str:

@@ -17,12 +17,14 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     """Each test keeps what it keeps in a cache of its own, in memory (meetings.caching)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": {**locmem, "LOCATION": "pages"}, "archive": {**locmem, "LOCATION": "archive"}}
+    from django.core.cache import cache, caches
 
     from meetings import facetindex
 
     cache.clear()
+    caches["archive"].clear()
     facetindex._kept.clear()
 
 

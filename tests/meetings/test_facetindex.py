@@ -1,15 +1,15 @@
 """Facet counts from the bitmaps of meetings.facetindex, checked against plain ORM counts."""
 
-from pathlib import Path
+import random
+from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
 
-from bench.generate import generate
 from meetings import facetindex
 from meetings.filters import LONG_FACETS, MeetingFilter
-from meetings.models import FACETS, Meeting, Status
+from meetings.models import FACETS, Format, Level, Meeting, Status
+from tests.meetings.conftest import make_meeting, make_participant, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,38 @@ LOOKUPS = {
 ARRAYS = {"issuer": "issuers", "person": "principal_slugs", "topic": "topic_slugs"}
 
 
+WORDS = ["cooperation", "North Korea", "missile", "economy", "the abductions issue", "trade", "climate"]
+
+
 @pytest.fixture
-def archive(tmp_path: Path):
-    """120 synthetic readouts (the benchmark's generator), imported and published."""
-    generate(tmp_path, 120, seed=7)
-    call_command("import_readouts", "--publish", str(tmp_path), verbosity=0)
-    assert Meeting.objects.published().count() > 90
+def archive():
+    """120 meetings of every facet's values, drawn at random (seed 7); a few are drafts."""
+    rng = random.Random(7)
+    people = [make_participant(country=rng.choice(["JPN", "KOR"])) for _ in range(12)]
+    topics = [make_topic() for _ in range(6)]
+    for n in range(120):
+        make_meeting(
+            date=date(rng.randint(1990, 2023), rng.randint(1, 12), rng.randint(1, 28)) if n % 17 else None,
+            level=rng.choice(Level.values),
+            format=rng.choice(Format.values),
+            country=rng.choice(["JPN", "KOR", "CHN", "USA", ""]),
+            issuers=rng.choice([("JPN",), ("KOR",), ("JPN", "KOR")]),
+            principals=tuple(rng.sample(people, rng.randint(1, 2))),
+            topics=tuple(rng.sample(topics, rng.randint(0, 3))),
+            statements=tuple(
+                " and ".join(rng.sample(WORDS, rng.randint(1, 3))) + f", said minister {n}."
+                for _ in range(rng.randint(1, 3))
+            ),
+            status=Status.PUBLISHED if n % 11 else Status.DRAFT,
+        )
+    assert Meeting.objects.published().count() == 109
+
+
+def condition(facet: str, values: list[str]) -> Q:
+    if facet == "year":  # "unknown": the meetings of no date
+        years = Q(year__in=[int(v) for v in values if v != "unknown"])
+        return years | Q(year__isnull=True) if "unknown" in values else years
+    return Q(**{LOOKUPS[facet]: values})
 
 
 def expected(params: dict) -> dict[str, dict[str, int]]:
@@ -41,14 +67,16 @@ def expected(params: dict) -> dict[str, dict[str, int]]:
     if params.get("q"):
         base = base.search(params["q"])
     chosen = {name: params[name] for name in FACETS if params.get(name)}
-    out = {"total": {"": base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items())).count()}}
+    out = {"total": {"": base.filter(*(condition(f, v) for f, v in chosen.items())).count()}}
     for name in FACETS:
-        others = base.filter(*(Q(**{LOOKUPS[f]: v}) for f, v in chosen.items() if f != name))
+        others = base.filter(*(condition(f, v) for f, v in chosen.items() if f != name))
         if name in ARRAYS:
             values = {v for row in others.values_list(ARRAYS[name], flat=True) for v in row}
         else:
             values = set(others.values_list(LOOKUPS[name].split("__")[0], flat=True)) - {""}
-        counts = {str(v): others.filter(**{LOOKUPS[name]: [v]}).count() for v in values}
+        counts = {str(v): others.filter(**{LOOKUPS[name]: [v]}).count() for v in values if v is not None}
+        if name == "year":
+            counts["unknown"] = others.filter(year__isnull=True).count()
         out[name] = {v: n for v, n in counts.items() if n}
     return out
 
@@ -65,7 +93,7 @@ def top(counts: dict[str, int], n: int) -> list[tuple[str, int]]:
 
 def choices():
     """Searches with no, one and several choices, in one facet and across facets."""
-    some = Meeting.objects.published().order_by("pk")
+    some = Meeting.objects.published().filter(date__isnull=False).exclude(topic_slugs=[]).order_by("pk")
     first, second = some[0], some[len(some) // 2]
     person, topic = first.principal_slugs[0], second.topic_slugs[0]
     yield {}
@@ -76,6 +104,7 @@ def choices():
     yield {"q": "cooperation", "format": ["telephone"], "country": [second.country or "JPN"]}
     yield {"q": '"North Korea" -missile', "level": ["summit", "foreign-ministers"], "topic": [topic]}
     yield {"q": "zzzunknownword"}
+    yield {"year": ["unknown", str(first.year)], "q": "economy or trade"}
 
 
 def test_counts_from_bitmaps_equal_counts_made_one_by_one(archive):
