@@ -8,7 +8,8 @@ about a millisecond once the matches are known.
 
 Each value a published meeting can be counted under (the year 2015, the topic "abductions", ...)
 is a bitmap whose bit i is set when meeting i has that value: a row of 64-bit words in a NumPy
-matrix with a row per value. A search's matches come back from PostgreSQL as 64-meeting words
+matrix with a row per value. A search's matches (read from the narrow MeetingSearch table, of
+any status: the bitmaps know which meetings are published) come back from PostgreSQL as 64-meeting words
 (id >> 6, and a bigint of the meetings in that word), aggregated in the scan; every value's count
 is then the population count of its row AND the matches, all rows at once. Browsing (no words,
 no dates) asks PostgreSQL nothing but the index's freshness.

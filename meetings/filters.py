@@ -13,13 +13,14 @@ from .models import (
     Format,
     Level,
     Meeting,
+    MeetingSearch,
     Participant,
     Statement,
     Topic,
     country_name,
     newest,
 )
-from .search import clean_query
+from .search import clean_query, search_query
 
 MAX_VALUES = 20
 
@@ -157,12 +158,20 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         archive changes."""
         data = self.form.cleaned_data
         chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        before_facets = self.queryset_without(*FACETS)
+        matches = None
+        if self.searched:
+            matches = MeetingSearch.objects.all()
+            if self.search_text:
+                matches = matches.filter(search_vector=search_query(self.search_text))
+            if data.get("date_from"):
+                matches = matches.filter(date__gte=data["date_from"])
+            if data.get("date_to"):
+                matches = matches.filter(date__lte=data["date_to"])
         return kept(
             "facets",
             self.version,
             [self.search_text, data.get("date_from"), data.get("date_to"), chosen],
-            lambda: before_facets.facet_counts(chosen, LONG_FACETS, searched=self.searched),
+            lambda: self.queryset.facet_counts(chosen, LONG_FACETS, matches),
         )
 
     @property

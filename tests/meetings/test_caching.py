@@ -191,3 +191,21 @@ def test_a_full_cache_never_lets_the_version_go(seeds, settings, tmp_path):
 def test_staff_see_the_same_counts_through_the_primary(client, seeds):
     client.force_login(make_user("Editor"))
     assert client.get("/").status_code == 200
+
+
+def test_the_narrow_search_rows_follow_every_meeting(client, seeds):
+    """MeetingSearch, which a search's matches are read from, holds each meeting's date and
+    search vector as the meeting does, after an import and after a curator's save."""
+    from meetings.models import MeetingSearch
+
+    def rows(model, key):
+        return sorted(model.objects.values_list(key, "date", "search_vector"))
+
+    assert rows(MeetingSearch, "meeting_id") == rows(Meeting, "pk") and len(rows(Meeting, "pk")) == 5
+    meeting = Meeting.objects.get(date="2012-04-07")
+    meeting.date = meeting.date.replace(year=2019)
+    meeting.title = "Zanzibar talks"
+    meeting.save()
+    assert rows(MeetingSearch, "meeting_id") == rows(Meeting, "pk")
+    response = client.get("/", {"q": "Zanzibar", "date_from": "2019-01-01"})
+    assert response.context["paginator"].count == 1
