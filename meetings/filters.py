@@ -294,8 +294,10 @@ FACET_ORDER = {
 
 class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    speaker = ValuesFilter(field_name="speakers__slug", lookup_expr="in", pattern=SLUG)
-    topic = ValuesFilter(field_name="topics__slug", lookup_expr="in", pattern=SLUG)
+    # Speakers and topics as subqueries, not joins: a statement is listed once without DISTINCT,
+    # which over every column cost a common word's count 0.5 s at 100,000 readouts.
+    speaker = ValuesFilter(method="filter_speaker", pattern=SLUG)
+    topic = ValuesFilter(method="filter_topic", pattern=SLUG)
     issuer = ValuesFilter(field_name="readout__issuer", lookup_expr="in", pattern=ALPHA3)
 
     class Meta:
@@ -304,8 +306,16 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
 
     rank_bounded = False
 
+    def filter_speaker(self, queryset, name, value):
+        spoken = Statement.speakers.through.objects.filter(participant__slug__in=value).values("statement_id")
+        return queryset.filter(pk__in=spoken) if value else queryset
+
+    def filter_topic(self, queryset, name, value):
+        about = Statement.topics.through.objects.filter(topic__slug__in=value).values("statement_id")
+        return queryset.filter(pk__in=about) if value else queryset
+
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset).distinct()
+        queryset = super().filter_queryset(queryset)
         order = [F("meeting__date").desc(nulls_last=True), "readout_id", "position"]
         if self.search_text:
             # Ranking computes ts_rank for every match: above RANK_LIMIT matches (counted no
@@ -316,16 +326,23 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
         return queryset.order_by(*order)
 
     def speaker_counts(self) -> list[dict]:
-        """Speakers of the statements that match everything but the speaker choice, with counts."""
+        """Speakers of the statements that match everything but the speaker choice, with counts
+        (the thirty who speak most), kept until the archive changes."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
             if name != "speaker":
                 queryset = self.filters[name].filter(queryset, value)
-        chosen = self.form.cleaned_data.get("speaker") or []
-        rows = (
-            Participant.objects.filter(statements__in=queryset.order_by().values("pk"))
-            .values("slug", "name")
-            .annotate(n=Count("statements", distinct=True))
-            .order_by("-n", "name")[:30]
-        )
-        return [{"value": r["slug"], "label": r["name"], "count": r["n"], "chosen": r["slug"] in chosen} for r in rows]
+        data = self.form.cleaned_data
+        parts = [self.search_text, sorted(data.get("topic") or []), sorted(data.get("issuer") or [])]
+
+        def count() -> list[dict]:
+            spoken = Statement.speakers.through.objects.filter(statement__in=queryset.order_by().values("pk"))
+            rows = (
+                spoken.values("participant__slug", "participant__name")
+                .annotate(n=Count("statement_id"))
+                .order_by("-n", "participant__name")[:30]
+            )
+            return [{"value": r["participant__slug"], "label": r["participant__name"], "count": r["n"]} for r in rows]
+
+        chosen = data.get("speaker") or []
+        return [{**row, "chosen": row["value"] in chosen} for row in kept("speakers", archive_version(), parts, count)]

@@ -472,3 +472,19 @@ def test_while_the_database_is_out_of_reach_readers_get_a_503_with_retry_after(c
     assert (response.status_code, response["Retry-After"]) == (503, "30")
     assert "The archive is briefly unavailable" in response.content.decode()
     assert client.get("/").status_code == 200
+
+
+def test_a_statement_of_two_chosen_speakers_and_topics_is_listed_once(client, seeds):
+    from meetings.models import Statement, Topic
+
+    statement = Statement.objects.filter(meeting__date="2018-03-17").order_by("position").first()
+    speakers = list(Participant.objects.filter(attendances__meeting=statement.meeting).distinct()[:2])
+    statement.speakers.set(speakers)
+    statement.topics.set(Topic.objects.filter(slug__in=["abductions", "comfort-women"]))
+    params = {"speaker": [p.slug for p in speakers], "topic": ["abductions", "comfort-women"]}
+    response = client.get("/statements/", params)
+    listed = [s.pk for s in response.context["object_list"]]
+    assert listed.count(statement.pk) == 1 and len(listed) == len(set(listed))
+    assert response.context["paginator"].count == len(listed)
+    counts = {row["value"]: row["count"] for row in response.context["speakers"]}
+    assert all(counts[p.slug] >= 1 for p in speakers)
