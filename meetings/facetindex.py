@@ -28,6 +28,7 @@ counted over the meetings that meet every other facet's choices, so that each co
 how many meetings choosing that value too would show.
 """
 
+import functools
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,12 +41,13 @@ from .caching import changes_seen
 from .models import FACETS, Status
 
 WORD = 64
+NO_DATE = np.iinfo(np.int32).min
 RECORD, UNIT = "\x1e", "\x1f"
 # A meeting's facet values, from the same columns the lists filter on (so that a count always
 # agrees with the list its value leads to), in one string: the single values, then each array's
 # items (arrays cost twice as long to fetch and parse).
 VALUES_SQL = """
-    SELECT id, status = %s, concat_ws(E'\\x1e',
+    SELECT id, status = %s, date - DATE '1970-01-01', concat_ws(E'\\x1e',
       COALESCE(year::text, 'unknown'), level, format, country, array_to_string(issuers, E'\\x1f'),
       array_to_string(principal_slugs, E'\\x1f'), array_to_string(topic_slugs, E'\\x1f'))
     FROM meetings_meeting WHERE {where}
@@ -68,6 +70,16 @@ def popcounts(rows: np.ndarray, over: Bitmap) -> np.ndarray:
     return np.bitwise_count(rows & over).sum(axis=-1, dtype=np.int64)
 
 
+def members(bitmap: Bitmap) -> np.ndarray:
+    """The ids whose bits are set, in increasing order."""
+    return np.flatnonzero(np.unpackbits(bitmap.view(np.uint8), bitorder="little"))
+
+
+def contains(bitmap: Bitmap, ids: np.ndarray) -> np.ndarray:
+    """For each id, whether its bit is set (ids inside the bitmap)."""
+    return ((bitmap[ids >> 6] >> (ids & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
+
+
 def bits_of(ids: list[int], words: int) -> Bitmap:
     ids = np.asarray(ids, dtype=np.int64)
     out = np.zeros(words, np.uint64)
@@ -82,16 +94,17 @@ class FacetIndex:
     words: int  # the length of every bitmap
     keys: tuple[tuple[str, str], ...]  # (facet, value) of each row of the matrix
     matrix: np.ndarray  # a bitmap per value
+    days: np.ndarray  # by meeting id: its date as days since 1970, NO_DATE when unknown
 
     @classmethod
     def empty(cls) -> "FacetIndex":
-        return cls(None, 0, 0, (), np.zeros((0, 0), np.uint64))
+        return cls(None, 0, 0, (), np.zeros((0, 0), np.uint64), np.zeros(0, np.int32))
 
-    def with_changes(self, rows: list[tuple[int, bool, str]], newest, seen: int, last_id: int | None) -> "FacetIndex":
-        """A new index: this one with these meetings' values (id, published, values) put in
-        place of theirs (an unpublished meeting's taken out)."""
+    def with_changes(self, rows: list[tuple], newest, seen: int, last_id: int | None) -> "FacetIndex":
+        """A new index: this one with these meetings' values (id, published, date in days,
+        values) put in place of theirs (an unpublished meeting's taken out)."""
         ids_by_key: dict[tuple[str, str], list[int]] = {}
-        for pk, published, text in rows:
+        for pk, published, _, text in rows:
             if not published:
                 continue
             year, level, format_, country, issuers, people, topics = text.split(RECORD)
@@ -107,11 +120,38 @@ class FacetIndex:
         matrix = np.zeros((len(keys), words), np.uint64)
         matrix[: len(self.keys), : self.words] = self.matrix
         if rows:
-            matrix &= ~bits_of([pk for pk, _, _ in rows], words)
+            matrix &= ~bits_of([pk for pk, _, _, _ in rows], words)
         row_of = {key: n for n, key in enumerate(keys)}
         for key, ids in ids_by_key.items():
             matrix[row_of[key]] |= bits_of(ids, words)
-        return FacetIndex(newest or self.newest, seen, words, keys, matrix)
+        days = np.full(words * WORD, NO_DATE, np.int32)
+        days[: len(self.days)] = self.days
+        if rows:
+            days[[pk for pk, *_ in rows]] = [NO_DATE if d is None else d for _, _, d, _ in rows]
+        return FacetIndex(newest or self.newest, seen, words, keys, matrix, days)
+
+    @functools.cached_property
+    def newest_first(self) -> np.ndarray:
+        """The published meetings' ids as the lists show them newest first: by date, latest
+        first, then id, highest first; those of no date last (the list's order_by(newest(), "-pk"))."""
+        ids = members(self.everything)
+        dated = ids[self.days[ids] != NO_DATE]
+        undated = ids[self.days[ids] == NO_DATE]
+        return np.concatenate([dated[np.lexsort((-dated, -self.days[dated]))], undated[::-1]])
+
+    @functools.cached_property
+    def oldest_first(self) -> np.ndarray:
+        """The same oldest first: earliest date, then lowest id; those of no date last, lowest
+        id first."""
+        ids = members(self.everything)
+        dated = ids[self.days[ids] != NO_DATE]
+        undated = ids[self.days[ids] == NO_DATE]
+        return np.concatenate([dated[np.lexsort((dated, self.days[dated]))], undated])
+
+    def ordered(self, selected: Bitmap, *, oldest: bool = False) -> np.ndarray:
+        """The ids of the selected meetings in a list's date order (newest first unless `oldest`)."""
+        order = self.oldest_first if oldest else self.newest_first
+        return order[contains(selected, order)]
 
     @property
     def everything(self) -> Bitmap:
@@ -132,6 +172,30 @@ class FacetIndex:
             out[w[inside]] = b[inside]
         return out
 
+    def conditions(self, chosen: dict[str, list[str]]) -> dict[str, Bitmap]:
+        """Each facet with a choice: the meetings of any of its chosen values."""
+        row_of = {key: n for n, key in enumerate(self.keys)}
+        conditions = {}
+        for facet, values in chosen.items():
+            if values:
+                known = [row_of[(facet, v)] for v in values if (facet, v) in row_of]
+                conditions[facet] = np.bitwise_or.reduce(self.matrix[known], axis=0, initial=0)
+        return conditions
+
+    def selected(self, matches: Bitmap, chosen: dict[str, list[str]]) -> Bitmap:
+        """The published meetings of `matches` that meet every facet's choice."""
+        selected = matches & self.everything
+        for condition in self.conditions(chosen).values():
+            selected = selected & condition
+        return selected
+
+    def from_bytes(self, data: bytes) -> Bitmap:
+        """A bitmap kept as bytes, fitted to the index's length."""
+        kept = np.frombuffer(bytes(data)[: self.words * 8] + bytes(-len(data) % 8), dtype="<u8")
+        out = np.zeros(self.words, np.uint64)
+        out[: len(kept)] = kept
+        return out
+
     def counts(self, matches: Bitmap, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
         """Every facet's counts over `matches` (a bitmap), disjunctively, with "total".
 
@@ -139,16 +203,9 @@ class FacetIndex:
         shows: only its values with one of that many largest counts (ties included) and its
         chosen values are returned.
         """
-        row_of = {key: n for n, key in enumerate(self.keys)}
         matches = matches & self.everything
-        conditions: dict[str, Bitmap] = {}
-        for facet, values in chosen.items():
-            if values:
-                known = [row_of[(facet, v)] for v in values if (facet, v) in row_of]
-                conditions[facet] = np.bitwise_or.reduce(self.matrix[known], axis=0, initial=0)
-        meeting_all = matches
-        for condition in conditions.values():
-            meeting_all = meeting_all & condition
+        conditions = self.conditions(chosen)
+        meeting_all = self.selected(matches, chosen)
         every = popcounts(self.matrix, meeting_all)  # each value's count within every choice
         counts: dict[str, dict[str, int]] = {"total": {"": int(np.bitwise_count(meeting_all).sum())}}
         for facet in FACETS:

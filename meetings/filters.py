@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils.functional import cached_property
 
+from . import facetindex
 from .caching import archive_version, kept, kept_key
 from .models import (
     FACETS,
@@ -128,6 +129,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         sort = self.form.cleaned_data.get("sort") or ""
         if self.search_text and sort in ("", "relevance"):
             if self.total <= RANK_LIMIT:
+                self.ranked = True
                 return queryset.by_relevance(self.search_text)
             self.rank_bounded = True  # too many matches to rank each one: newest first
         if sort == "oldest":
@@ -135,6 +137,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         return queryset.order_by(newest(), "-pk")
 
     rank_bounded = False
+    ranked = False  # by relevance, in PostgreSQL (else by date: dated_ids)
 
     @property
     def search_note(self) -> str:
@@ -158,21 +161,55 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         archive changes."""
         data = self.form.cleaned_data
         chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        matches = None
-        if self.searched:
-            matches = MeetingSearch.objects.all()
-            if self.search_text:
-                matches = matches.filter(search_vector=search_query(self.search_text))
-            if data.get("date_from"):
-                matches = matches.filter(date__gte=data["date_from"])
-            if data.get("date_to"):
-                matches = matches.filter(date__lte=data["date_to"])
         return kept(
             "facets",
             self.version,
-            [self.search_text, data.get("date_from"), data.get("date_to"), chosen],
-            lambda: self.queryset.facet_counts(chosen, LONG_FACETS, matches),
+            [*self._search(), chosen],
+            lambda: self.queryset.facet_counts(chosen, LONG_FACETS, self.matches()),
         )
+
+    def _search(self) -> list:
+        data = self.form.cleaned_data
+        return [self.search_text, data.get("date_from"), data.get("date_to")]
+
+    @cached_property
+    def index(self) -> facetindex.FacetIndex:
+        """The facet index as the archive stands (read once for the page)."""
+        return facetindex.current_index(self.queryset.db)
+
+    def matches(self) -> facetindex.Bitmap | None:
+        """The meetings the words and dates match (None when neither narrows the list), as a
+        bitmap of the facet index: found in the narrow MeetingSearch table, kept until the
+        archive changes (about 11 KB at 100,000 readouts), so that a choice that narrows a
+        search, or another page of it, does not search again."""
+        if not self.searched:
+            return None
+        data = self.form.cleaned_data
+        index = self.index
+
+        def find() -> bytes:
+            rows = MeetingSearch.objects.all()
+            if self.search_text:
+                rows = rows.filter(search_vector=search_query(self.search_text))
+            if data.get("date_from"):
+                rows = rows.filter(date__gte=data["date_from"])
+            if data.get("date_to"):
+                rows = rows.filter(date__lte=data["date_to"])
+            return facetindex.matches_bitmap(rows, index).tobytes()
+
+        return index.from_bytes(kept("matches", self.version, self._search(), find))
+
+    def dated_ids(self):
+        """The list's meeting ids in its date order (newest first, or oldest), from the facet
+        index: no SQL but the matches (kept). PostgreSQL walks an index to a deep page, and for
+        a search it reads each meeting's vector on the way: "kato" (9,141 matches) took 276 ms
+        for its first page, one issuer's 4,185th page 110 ms, at 100,000 readouts."""
+        data = self.form.cleaned_data
+        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
+        index = self.index
+        matches = self.matches()
+        selected = index.selected(index.everything if matches is None else matches, chosen)
+        return index.ordered(selected, oldest=data.get("sort") == "oldest")
 
     @property
     def facets_key(self) -> str:

@@ -228,13 +228,12 @@ class MeetingQuerySet(models.QuerySet):
         over the facets' choices (`chosen`), and how many meet every choice ({"total": {"": n}});
         of a long facet only its `longest` most frequent values and those chosen. These are the
         published meetings before any facet choice: all of them or, when a search or dates
-        narrow them, those of `matches` (a MeetingSearch queryset, of any status). From the
-        bitmaps of meetings.facetindex."""
+        narrow them, those of `matches` (a bitmap of the facet index). From the bitmaps of
+        meetings.facetindex."""
         from . import facetindex
 
         index = facetindex.current_index(self.db)
-        bitmap = index.everything if matches is None else facetindex.matches_bitmap(matches, index)
-        return index.counts(bitmap, chosen, longest)
+        return index.counts(index.everything if matches is None else matches, chosen, longest)
 
     def public(self):
         """Meetings with a public page: published, or withdrawn (a page that says so)."""

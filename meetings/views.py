@@ -83,10 +83,13 @@ class MeetingListView(FilteredListView):
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        """The page's meetings: their ids first, which the indexes give without reading the
-        meetings skipped (an index-only walk, however deep the page), then the meetings."""
-        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
-        ids = list(ids)
+        """The page's meetings: their ids first, then the meetings. Ids in a date order come from
+        the facet index (MeetingFilter.dated_ids), ranked ones from PostgreSQL."""
+        ordered = queryset.values_list("pk", flat=True)
+        if self.filterset.is_valid() and not self.filterset.ranked:
+            ordered = self.filterset.dated_ids()  # by date: from the facet index
+        paginator, page, ids, is_paginated = super().paginate_queryset(ordered, page_size)
+        ids = [int(pk) for pk in ids]
         found = queryset.order_by().in_bulk(ids)
         meetings = [found[pk] for pk in ids if pk in found]
         text = self.filterset.search_text if self.filterset.is_valid() else ""

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from meetings import facetindex
 from meetings.filters import LONG_FACETS, MeetingFilter
-from meetings.models import FACETS, Format, Level, Meeting, Status
+from meetings.models import FACETS, Format, Level, Meeting, Status, newest
 from tests.meetings.conftest import make_meeting, make_participant, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,29 @@ def test_a_meeting_deleted_is_noticed_though_no_modified_time_tells_of_it(archiv
         doomed.delete()
     index = facetindex.current_index()
     assert index.counts(index.everything, {}, {}) == expected({})
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_lists_ids_in_date_order_from_the_index_are_the_querysets(archive, sort):
+    """The list's ids by date come from the facet index: the same meetings, in the same order,
+    as its queryset orders them in PostgreSQL (those of no date last, ties by id)."""
+    for params in choices():
+        filterset = MeetingFilter({**params, "sort": sort}, queryset=Meeting.objects.published())
+        assert filterset.is_valid()
+        from_sql = list(filterset.qs.values_list("pk", flat=True))
+        assert not filterset.ranked
+        assert filterset.dated_ids().tolist() == from_sql, params
+    assert any(m.date is None for m in Meeting.objects.published())
+
+
+def test_the_list_pages_show_the_ids_the_index_orders(client, archive, django_assert_max_num_queries):
+    """Deep pages and newest-first searches read their ids from the index: every page of a
+    browse holds the queryset's rows, in order, once each."""
+    expected = list(Meeting.objects.published().order_by(newest(), "-pk").values_list("public_id", flat=True))
+    shown = []
+    for page in range(1, len(expected) // 20 + 2):
+        with django_assert_max_num_queries(12):
+            response = client.get("/", {"page": page})
+        shown += [m.public_id for m in response.context["object_list"]]
+    assert shown == expected
+    assert client.get("/", {"page": len(expected) // 20 + 2}).status_code == 404
