@@ -184,17 +184,22 @@ class FacetIndex:
 
     def selected(self, matches: Bitmap, chosen: dict[str, list[str]]) -> Bitmap:
         """The published meetings of `matches` that meet every facet's choice."""
-        selected = matches & self.everything
+        selected = self.fit(matches) & self.everything
         for condition in self.conditions(chosen).values():
             selected = selected & condition
         return selected
 
-    def from_bytes(self, data: bytes) -> Bitmap:
-        """A bitmap kept as bytes, fitted to the index's length."""
-        kept = np.frombuffer(bytes(data)[: self.words * 8] + bytes(-len(data) % 8), dtype="<u8")
+    def fit(self, bitmap: Bitmap) -> Bitmap:
+        """A bitmap made for another index (shorter or longer), fitted to this one's length."""
+        if len(bitmap) == self.words:
+            return bitmap
         out = np.zeros(self.words, np.uint64)
-        out[: len(kept)] = kept
+        out[: min(len(bitmap), self.words)] = bitmap[: self.words]
         return out
+
+    def from_bytes(self, data: bytes) -> Bitmap:
+        """A bitmap kept as bytes (Bitmap.tobytes()), fitted to the index's length."""
+        return self.fit(np.frombuffer(bytes(data), dtype="<u8"))
 
     def counts(self, matches: Bitmap, chosen: dict[str, list[str]], longest: dict[str, int]) -> dict:
         """Every facet's counts over `matches` (a bitmap), disjunctively, with "total".
@@ -203,7 +208,7 @@ class FacetIndex:
         shows: only its values with one of that many largest counts (ties included) and its
         chosen values are returned.
         """
-        matches = matches & self.everything
+        matches = self.fit(matches) & self.everything
         conditions = self.conditions(chosen)
         meeting_all = self.selected(matches, chosen)
         every = popcounts(self.matrix, meeting_all)  # each value's count within every choice

@@ -156,27 +156,35 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         """The archive's version the page's facets are kept at (meetings.caching)."""
         return archive_version()
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Every facet's counts (MeetingQuerySet.facet_counts) and "total", kept until the
-        archive changes."""
-        data = self.form.cleaned_data
-        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        return kept(
-            "facets",
-            self.version,
-            [*self._search(), chosen],
-            lambda: self.queryset.facet_counts(chosen, LONG_FACETS, self.matches()),
-        )
+    @cached_property
+    def chosen(self) -> dict[str, list[str]]:
+        """Each facet's chosen values, sorted (for the kept entries' keys)."""
+        return {name: sorted(self.form.cleaned_data.get(name) or []) for name in FACETS}
 
     def _search(self) -> list:
         data = self.form.cleaned_data
         return [self.search_text, data.get("date_from"), data.get("date_to")]
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Every facet's counts (MeetingQuerySet.facet_counts) and "total", kept until the
+        archive changes (and read once for the page)."""
+        if self._counts is None:
+            self._counts = kept(
+                "facets",
+                self.version,
+                [*self._search(), self.chosen],
+                lambda: self.queryset.facet_counts(self.chosen, LONG_FACETS, self.matches),
+            )
+        return self._counts
+
+    _counts = None
 
     @cached_property
     def index(self) -> facetindex.FacetIndex:
         """The facet index as the archive stands (read once for the page)."""
         return facetindex.current_index(self.queryset.db)
 
+    @cached_property
     def matches(self) -> facetindex.Bitmap | None:
         """The meetings the words and dates match (None when neither narrows the list), as a
         bitmap of the facet index: found in the narrow MeetingSearch table, kept until the
@@ -185,7 +193,6 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         if not self.searched:
             return None
         data = self.form.cleaned_data
-        index = self.index
 
         def find() -> bytes:
             rows = MeetingSearch.objects.all()
@@ -195,30 +202,23 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
                 rows = rows.filter(date__gte=data["date_from"])
             if data.get("date_to"):
                 rows = rows.filter(date__lte=data["date_to"])
-            return facetindex.matches_bitmap(rows, index).tobytes()
+            return facetindex.matches_bitmap(rows, self.index).tobytes()
 
-        return index.from_bytes(kept("matches", self.version, self._search(), find))
+        return self.index.from_bytes(kept("matches", self.version, self._search(), find))
 
     def dated_ids(self):
         """The list's meeting ids in its date order (newest first, or oldest), from the facet
         index: no SQL but the matches (kept). PostgreSQL walks an index to a deep page, and for
         a search it reads each meeting's vector on the way: "kato" (9,141 matches) took 276 ms
         for its first page, one issuer's 4,185th page 110 ms, at 100,000 readouts."""
-        data = self.form.cleaned_data
-        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
         index = self.index
-        matches = self.matches()
-        selected = index.selected(index.everything if matches is None else matches, chosen)
-        return index.ordered(selected, oldest=data.get("sort") == "oldest")
+        selected = index.selected(index.everything if self.matches is None else self.matches, self.chosen)
+        return index.ordered(selected, oldest=self.form.cleaned_data.get("sort") == "oldest")
 
     @property
     def facets_key(self) -> str:
         """What the rendered facets are kept under ({% cache %} in the list's template)."""
-        data = self.form.cleaned_data
-        chosen = {name: sorted(data.get(name) or []) for name in FACETS}
-        return kept_key(
-            "facets-html", self.version, [self.search_text, data.get("date_from"), data.get("date_to"), chosen]
-        )
+        return kept_key("facets-html", self.version, [*self._search(), self.chosen])
 
     @property
     def searched(self) -> bool:

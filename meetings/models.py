@@ -211,14 +211,7 @@ class MeetingQuerySet(models.QuerySet):
             for sql in REFRESH_TOPICS_SQL:
                 cursor.execute(sql, {"ids": ids})
             cursor.execute(REFRESH_DERIVED_SQL, {"ids": ids})
-        self.refresh_search(ids)
-
-    def refresh_search(self, ids: list[int] | None = None) -> None:
-        """Copy these meetings' date and search vector into MeetingSearch."""
-        ids = list(self.values_list("pk", flat=True)) if ids is None else ids
-        if ids:
-            with connections[self.db].cursor() as cursor:
-                cursor.execute(REFRESH_SEARCH_SQL, {"ids": ids})
+            cursor.execute(REFRESH_SEARCH_SQL, {"ids": ids})
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -455,13 +448,14 @@ def meeting_changed(sender, instance: Meeting, **kwargs) -> None:
     if instance.status in PUBLIC_STATES or getattr(instance, "public_before", True):
         archive_changed()
     if "created" in kwargs:  # saved, not deleted: its date or title may have changed
-        Meeting.objects.filter(pk=instance.pk).refresh_search([instance.pk])
+        with connections[instance._state.db or "default"].cursor() as cursor:
+            cursor.execute(REFRESH_SEARCH_SQL, {"ids": [instance.pk]})
 
 
 class MeetingSearch(models.Model):
     """What a search's matches are read from, and nothing else: a narrow copy of each meeting's
     date and search vector, of every status (the facet index knows which are published), made by
-    refresh_search (from refresh_derived, and on each save), the vector kept out of line
+    REFRESH_SEARCH_SQL (by refresh_derived, and on each save), the vector kept out of line
     (toast_tuple_target, migration 0026). Finding the matches of a common word reads every row
     it matches: at 100,000 readouts 2,551 pages of this table against 17,010 of the meetings
     table, and a word in nearly every meeting ("japan") took 38-40 ms against 236-257 ms."""
