@@ -125,5 +125,5 @@ def browse_choices(facets: dict[str, list[str]], seed: int, count: int) -> list[
         key = tuple(sorted(choice.items()))
         if key not in seen:
             seen.add(key)
-            chosen.append({**choice, "sort": "oldest"} if rng.random() < 0.25 else choice)
+            chosen.append({**choice, "sort": "date"} if rng.random() < 0.25 else choice)
     return chosen

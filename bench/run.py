@@ -506,7 +506,7 @@ def browse_paths(facets: dict[str, list[str]], seed: int, count: int) -> list[st
     for choice in browse_choices(facets, seed, count - 1):
         filterset = MeetingFilter(choice, queryset=Meeting.objects.published())
         filterset.is_valid()
-        last = max(1, math.ceil(filterset.queryset_without().count() / MeetingListView.paginate_by))
+        last = max(1, math.ceil(filterset.total / MeetingListView.paginate_by))
         page = rng.choice([1, max(1, last // 2), last])
         paths.append("/?" + query_string({**choice, "page": page} if page > 1 else choice))
     return paths

@@ -1,15 +1,14 @@
-import re
 from datetime import date
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils.functional import cached_property
 
 from . import facetindex
 from .caching import archive_version, kept, kept_key
 from .models import (
+    COUNTRY_NAMES,
     FACETS,
     Format,
     Level,
@@ -26,65 +25,64 @@ from .search import clean_query, search_query
 MAX_VALUES = 20
 
 
-class ValuesField(forms.Field):
-    """Several values of one URL parameter (?topic=a&topic=b), each checked against a pattern."""
-
-    widget = forms.MultipleHiddenInput
-
-    def __init__(self, *, pattern: str, **kwargs):
-        self.pattern = re.compile(pattern)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value:
-            return []
-        values = [value] if isinstance(value, str) else list(value)
-        return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
-
-    def validate(self, value):
-        super().validate(value)
-        if len(value) > MAX_VALUES:
-            raise ValidationError(f"Choose at most {MAX_VALUES} values.")
-        for v in value:
-            if not self.pattern.fullmatch(v):
-                raise ValidationError(f"“{v[:40]}” is not a valid value.")
+def at_most_max_values(values):
+    if len(values) > MAX_VALUES:
+        raise ValidationError(f"Choose at most {MAX_VALUES} values.")
 
 
-class ValuesFilter(django_filters.Filter):
-    field_class = ValuesField
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Several values of one URL parameter (?level=a&level=b), each one of the choices; at most
+    MAX_VALUES of them. Meetings with any of them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("distinct", False)  # each condition is on the meeting's own row
+        super().__init__(validators=[at_most_max_values], **kwargs)
+
+
+class AnyOfFilter(ChoicesFilter):
+    """Meetings whose array of values (topics, principals, issuers) holds any of the chosen."""
 
     def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__overlap": value}) if value else qs
+
+
+class MeetingOrdering(django_filters.OrderingFilter):
+    """Oldest first (`date`) or newest first (`-date`), undated meetings last either way, the
+    newest or oldest id breaking ties. `relevance` is applied by the FilterSet, which has the
+    words (MeetingFilter.filter_queryset)."""
+
+    def __init__(self, **kwargs):
+        choices = [("relevance", "Relevance"), ("-date", "Newest first"), ("date", "Oldest first")]
+        super().__init__(fields={"date": "date"}, choices=choices, empty_label=None, **kwargs)
+
+    def get_ordering_value(self, param):
+        field = super().get_ordering_value(param)
+        return F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        value = [v for v in value or [] if v != "relevance"]
         if not value:
             return qs
-        return qs.filter(self.condition(value))
-
-    def condition(self, value) -> Q:
-        if self.field_name == "year":
-            # As date ranges, which the (status, date) index answers, rather than the year column.
-            # Consecutive years make one range; several ranges are also bounded by the first
-            # and the last, so that the index walk stays within them.
-            spans: list[list[int]] = []
-            for year in sorted({int(v) for v in value if v != UNKNOWN_YEAR}):
-                if spans and spans[-1][1] == year:
-                    spans[-1][1] = year + 1
-                else:
-                    spans.append([year, year + 1])
-            condition = Q()
-            for first, end in spans:
-                condition |= Q(date__gte=date(first, 1, 1), date__lt=date(end, 1, 1))
-            if len(spans) > 1:
-                condition &= Q(date__gte=date(spans[0][0], 1, 1), date__lt=date(spans[-1][1], 1, 1))
-            if UNKNOWN_YEAR in value:
-                condition |= Q(date__isnull=True)  # "date unknown": no evidence settled the date
-            return condition
-        return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
+        return super().filter(qs, value).order_by(*(self.get_ordering_value(v) for v in value), value[0][:-4] + "pk")
 
 
 UNKNOWN_YEAR = "unknown"  # the year facet's value for meetings whose date is unknown
 
 
-SLUG = r"[a-z0-9][a-z0-9-]{0,119}"
-ALPHA3 = r"[A-Z]{3}"
+def year_choices():
+    return [(str(year), str(year)) for year in range(date.today().year + 1, 1899, -1)]
+
+
+def topic_choices():
+    return Topic.objects.values_list("slug", "name")
+
+
+def participant_choices():
+    return Participant.objects.values_list("slug", "name")
+
+
+def country_choices():
+    return sorted(COUNTRY_NAMES.items())
 
 
 class SearchTextMixin:
@@ -102,39 +100,45 @@ class SearchTextMixin:
 
 class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    year = ValuesFilter(field_name="year", lookup_expr="in", pattern=r"(19|20)\d\d|unknown")
-    level = ValuesFilter(field_name="level", lookup_expr="in", pattern="|".join(Level.values))
-    topic = ValuesFilter(field_name="topic_slugs", lookup_expr="overlap", pattern=SLUG)
-    person = ValuesFilter(field_name="principal_slugs", lookup_expr="overlap", pattern=SLUG)
-    issuer = ValuesFilter(field_name="issuers", lookup_expr="overlap", pattern=ALPHA3)
-    country = ValuesFilter(field_name="country", lookup_expr="in", pattern=ALPHA3)
-    format = ValuesFilter(field_name="format", lookup_expr="in", pattern="|".join(Format.values))
+    year = ChoicesFilter(choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown")
+    level = ChoicesFilter(choices=Level.choices)
+    topic = AnyOfFilter(field_name="topic_slugs", choices=topic_choices)
+    person = AnyOfFilter(field_name="principal_slugs", choices=participant_choices)
+    issuer = AnyOfFilter(field_name="issuers", choices=country_choices)
+    country = ChoicesFilter(choices=country_choices)
+    format = ChoicesFilter(choices=Format.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
-    sort = django_filters.ChoiceFilter(
-        method="filter_sort",
-        choices=[("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")],
-        empty_label=None,
-    )
+    sort = MeetingOrdering()
 
     class Meta:
         model = Meeting
         fields = []
 
-    def filter_sort(self, queryset, name, value):
-        return queryset  # ordering is applied last, in filter_queryset
-
     def filter_queryset(self, queryset):
+        """Filtered, and ordered as chosen; else a search by relevance, up to RANK_LIMIT
+        matches, and the rest newest first."""
         queryset = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort") or ""
-        if self.search_text and sort in ("", "relevance"):
+        if self.order in ("date", "-date"):
+            return queryset
+        if self.search_text:
             if self.total <= RANK_LIMIT:
                 self.ranked = True
                 return queryset.by_relevance(self.search_text)
             self.rank_bounded = True  # too many matches to rank each one: newest first
-        if sort == "oldest":
-            return queryset.order_by(F("date").asc(nulls_last=True), "pk")
         return queryset.order_by(newest(), "-pk")
+
+    @property
+    def order(self) -> str:
+        """The order chosen: "relevance", "-date" (newest first), "date", or "" (the default)."""
+        return next(iter(self.form.cleaned_data.get("sort") or []), "")
+
+    @property
+    def order_in_force(self) -> str:
+        """The order the list is in (the sort control shows it)."""
+        if self.order in ("date", "-date"):
+            return self.order
+        return "relevance" if self.search_text else "-date"
 
     rank_bounded = False
     ranked = False  # by relevance, in PostgreSQL (else by date: dated_ids)
@@ -142,14 +146,6 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     @property
     def search_note(self) -> str:
         return clean_query(self.data.get("q"))[1]
-
-    def queryset_without(self, *facets: str):
-        """The queryset with every choice applied except those of some facets."""
-        queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
-            if name not in facets and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     @cached_property
     def version(self) -> str:
@@ -159,7 +155,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     @cached_property
     def chosen(self) -> dict[str, list[str]]:
         """Each facet's chosen values, sorted (for the kept entries' keys)."""
-        return {name: sorted(self.form.cleaned_data.get(name) or []) for name in FACETS}
+        return {name: sorted(set(self.form.cleaned_data.get(name) or [])) for name in FACETS}
 
     def _search(self) -> list:
         data = self.form.cleaned_data
@@ -213,7 +209,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         for its first page, one issuer's 4,185th page 110 ms, at 100,000 readouts."""
         index = self.index
         selected = index.selected(index.everything if self.matches is None else self.matches, self.chosen)
-        return index.ordered(selected, oldest=self.form.cleaned_data.get("sort") == "oldest")
+        return index.ordered(selected, oldest=self.order == "date")
 
     @property
     def facets_key(self) -> str:
@@ -333,9 +329,9 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     # Speakers and topics as subqueries, not joins: a statement is listed once without DISTINCT,
     # which over every column cost a common word's count 0.5 s at 100,000 readouts.
-    speaker = ValuesFilter(method="filter_speaker", pattern=SLUG)
-    topic = ValuesFilter(method="filter_topic", pattern=SLUG)
-    issuer = ValuesFilter(field_name="readout__issuer", lookup_expr="in", pattern=ALPHA3)
+    speaker = ChoicesFilter(method="filter_speaker", choices=participant_choices)
+    topic = ChoicesFilter(method="filter_topic", choices=topic_choices)
+    issuer = ChoicesFilter(field_name="readout__issuer", choices=country_choices)
 
     class Meta:
         model = Statement

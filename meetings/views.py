@@ -73,6 +73,13 @@ class MeetingListView(FilteredListView):
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("sort") in OLD_ORDERS:  # an address from before the orders were renamed
+            query = request.GET.copy()
+            query["sort"] = OLD_ORDERS[query["sort"]]
+            return HttpResponsePermanentRedirect("?" + query.urlencode())
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return Meeting.objects.published().with_related()
 
@@ -110,6 +117,7 @@ class MeetingListView(FilteredListView):
         return context
 
 
+OLD_ORDERS = {"newest": "-date", "oldest": "date"}  # the list's ?sort= values until December 2026
 HITS_PER_CARD = 3  # a search's best-matching statements shown on each meeting's card
 
 

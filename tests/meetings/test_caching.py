@@ -15,7 +15,7 @@ from tests.meetings.conftest import make_user
 PUBLIC_PAGES = [
     "/",
     "/?q=abductions",
-    "/?q=abductions&level=foreign-ministers&sort=oldest",
+    "/?q=abductions&level=foreign-ministers&sort=date",
     "/?year=2017&topic=comfort-women",
     "/?q=%22comfort+women%22&page=1",
     "/statements/",
@@ -124,7 +124,7 @@ def test_renaming_a_person_shows_on_every_list_at_once(client, seeds):
 
 def test_the_facets_of_a_page_are_counted_as_plain_querysets_count_them(seeds):
     """Each chosen facet is counted over every other choice; the rest over every choice."""
-    data = {"level": "foreign-ministers", "year": ["2017", "2018"]}
+    data = {"level": ["foreign-ministers"], "year": ["2017", "2018"]}
     filterset = MeetingFilter(data, queryset=Meeting.objects.published().with_related())
     assert filterset.is_valid()
     counts = filterset.facet_counts()
