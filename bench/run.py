@@ -497,6 +497,8 @@ def facet_values() -> dict[str, list[str]]:
 
 def browse_paths(facets: dict[str, list[str]], seed: int, count: int) -> list[str]:
     """Home, then different facet choices, each on its first page, a middle one or its last."""
+    from django.http import QueryDict
+
     from meetings.filters import MeetingFilter
     from meetings.models import Meeting
     from meetings.views import MeetingListView
@@ -504,7 +506,7 @@ def browse_paths(facets: dict[str, list[str]], seed: int, count: int) -> list[st
     rng = random.Random(seed)
     paths = ["/"]
     for choice in browse_choices(facets, seed, count - 1):
-        filterset = MeetingFilter(choice, queryset=Meeting.objects.published())
+        filterset = MeetingFilter(QueryDict(query_string(choice)), queryset=Meeting.objects.published())
         filterset.is_valid()
         last = max(1, math.ceil(filterset.total / MeetingListView.paginate_by))
         page = rng.choice([1, max(1, last // 2), last])
