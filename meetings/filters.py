@@ -63,7 +63,8 @@ class MeetingOrdering(django_filters.OrderingFilter):
         value = [v for v in value or [] if v != "relevance"]
         if not value:
             return qs
-        return super().filter(qs, value).order_by(*(self.get_ordering_value(v) for v in value), value[0][:-4] + "pk")
+        tie = "-pk" if value[0].startswith("-") else "pk"
+        return qs.order_by(*(self.get_ordering_value(v) for v in value), tie)
 
 
 UNKNOWN_YEAR = "unknown"  # the year facet's value for meetings whose date is unknown
@@ -233,7 +234,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     def _facets(self, counts) -> list[dict]:
         """Every facet with its values, labels, counts and whether each is chosen; the most
         frequent values of the long facets only."""
-        chosen = {name: self.form.cleaned_data.get(name) or [] for name in FACETS}
+        chosen = self.chosen
         labels = self._labels(counts, chosen)
         facets = []
         for name, title in FACET_TITLES.items():
