@@ -5,7 +5,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -378,10 +377,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
     def _import_upload(self, request, file_name, text):
         try:
             parsed = read_readout(text)
-            with transaction.atomic(), reversion.create_revision(manage_manually=True):
-                reversion.set_user(request.user)
-                reversion.set_comment(f"Uploaded {file_name}")
-                result = write_readout(parsed=parsed, file_name=file_name, text=text)
+            result = write_readout(parsed=parsed, file_name=file_name, text=text, action="Uploaded", user=request.user)
         except (UnreadableReadout, ImportRefused) as exc:
             self.message_user(request, f"{file_name} was not imported: {exc}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:meetings_meeting_upload"))

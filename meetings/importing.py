@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import reversion
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
@@ -201,14 +202,15 @@ def check_importable(parsed: ParsedReadout) -> None:
 
 
 @transaction.atomic
-def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: bool = False) -> WriteResult:
-    """Create or update the readout parsed from one file, with its meeting, people and statements.
+def write_readout(
+    *, parsed: ParsedReadout, file_name: str, text: str, publish: bool = False, action: str = "Imported", user=None
+) -> WriteResult:
+    """Import one file: a new one as a batch of one (write_new_readouts), a changed one by
+    rewrite_readout(); a text the archive holds already writes nothing.
 
     A readout is its file: `file_name` is the file's path in the folder imported (import_readouts
-    says how), and a text is imported once, whatever the path it is found at. A re-import never moves a readout to another meeting (its permalink would change), never
-    overwrites what a curator corrected, and lists what it could not apply as conflicts,
-    which also flag the meeting for review. Inside a reversion revision the meeting, as it
-    stands afterwards, is added to it.
+    says how), and a text is imported once, whatever the path it is found at. The revision's
+    comment is `action` and the file's name ("Imported x.txt", "Uploaded x.txt"), its user `user`.
     """
     check_importable(parsed)
     lock_imports()
@@ -218,31 +220,40 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     twin = Readout.objects.filter(content_hash=parsed.content_hash).select_related("meeting").order_by("pk").first()
     if twin:
         return WriteResult("duplicate", twin, twin.meeting)
+    if existing is None:
+        return write_new_readouts([NewReadout(file_name, text, parsed)], publish=publish, action=action, user=user)[0]
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(f"{action} {file_name}")
+        reversion.set_user(user)
+        return rewrite_readout(existing, parsed=parsed, text=text, publish=publish)
 
+
+def rewrite_readout(readout: Readout, *, parsed: ParsedReadout, text: str, publish: bool) -> WriteResult:
+    """Replace a readout's text with its file's changed text, its people and statements with the
+    new text's, and add its meeting, as it stands afterwards, to the open revision.
+
+    A re-import never moves a readout to another meeting (its permalink would change), never
+    overwrites what a curator corrected, and lists what it could not apply as conflicts, which
+    also flag the meeting for review. Statements keep their keys where the text is the same
+    (carried_keys).
+    """
     conflicts: list[str] = []
     key = pair_key(parsed)
-    if existing:
-        meeting = Meeting.objects.select_for_update().get(pk=existing.meeting_id)
-        if meeting.pair_key != key or not (
-            "date" in meeting.curated_fields or same_meeting(parsed.meeting_date, parsed.issuer, meeting.date, [])
-        ):
-            conflicts.append(
-                f"the changed text gives another date or other principals ({parsed.meeting_date}, {key}); "
-                "the readout stays with its meeting"
-            )
-    else:
-        meeting = matching_meeting(key, parsed.meeting_date, parsed.issuer)
-    created_meeting = meeting is None
-    if created_meeting:
-        meeting = Meeting(pair_key=key, status=Status.PUBLISHED if publish else Status.DRAFT)
+    meeting = Meeting.objects.select_for_update().get(pk=readout.meeting_id)
+    if meeting.pair_key != key or not (
+        "date" in meeting.curated_fields or same_meeting(parsed.meeting_date, parsed.issuer, meeting.date, [])
+    ):
+        conflicts.append(
+            f"the changed text gives another date or other principals ({parsed.meeting_date}, {key}); "
+            "the readout stays with its meeting"
+        )
     # The meeting's first readout sets its fields; a later one only fills what is missing.
-    primary = created_meeting or (existing is not None and not meeting.readouts.filter(pk__lt=existing.pk).exists())
+    primary = not meeting.readouts.filter(pk__lt=readout.pk).exists()
     conflicts += _fill_meeting(meeting, parsed, primary=primary)
     if publish and meeting.status in (Status.DRAFT, Status.REVIEW):
         meeting.status = Status.PUBLISHED
     meeting.save()
 
-    readout = existing or Readout(file_name=file_name)
     readout.meeting = meeting
     readout.issuer = parsed.issuer
     readout.title = parsed.title[:300]
@@ -255,9 +266,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
     readout.problems = parsed.problems
     readout.save()
 
-    curated_statements = existing is not None and readout.statements.filter(curated=True).exists()
-    if existing:
-        readout.attendances.all().delete()
+    readout.attendances.all().delete()
     people, new_people = _participants(parsed.participants)
     Attendance.objects.bulk_create(
         [
@@ -272,21 +281,20 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
             for p in attending(parsed.participants, people)
         ]
     )
-    if curated_statements:
+    if readout.statements.filter(curated=True).exists():
         conflicts.append(
             f"a curator edited this readout's statements; the {len(parsed.statements)} statements of the changed "
             "text were not applied (the new text is kept as the readout's original)"
         )
     else:
-        carried: list[tuple[str, list[str]] | None] = [None] * len(parsed.statements)
-        if existing:
-            before = list(readout.statements.order_by("position"))
-            carried, retired = carried_keys(before, [s.text for s in parsed.statements])
-            readout.retired_anchors = list(dict.fromkeys([*readout.retired_anchors, *retired]))
-            readout.save(update_fields=["retired_anchors"])
-            readout.statements.all().delete()
+        before = list(readout.statements.order_by("position"))
+        carried, retired = carried_keys(before, [s.text for s in parsed.statements])
+        readout.retired_anchors = list(dict.fromkeys([*readout.retired_anchors, *retired]))
+        readout.save(update_fields=["retired_anchors"])
+        readout.statements.all().delete()
         _create_statements(meeting, readout, parsed, people, carried)
 
+    file_name = readout.file_name
     notes = [f"{file_name}: {p}" for p in parsed.problems]
     notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
     notes += [f"{file_name}: {c}" for c in conflicts]
@@ -295,8 +303,7 @@ def write_readout(*, parsed: ParsedReadout, file_name: str, text: str, publish: 
         meeting.needs_review = True
         meeting.save(update_fields=["review_notes", "needs_review", "modified"])
     meeting.record_change()
-    outcome = "updated" if existing else "created"
-    return WriteResult(outcome, readout, meeting, conflicts)
+    return WriteResult("updated", readout, meeting, conflicts)
 
 
 def carried_keys(before: list[Statement], texts: list[str]) -> tuple[list[tuple[str, list[str]] | None], list[str]]:
@@ -508,20 +515,31 @@ class NewReadout:
 
 
 @transaction.atomic
-def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> list[WriteResult]:
-    """Write many readouts that are not in the archive yet (neither their paths nor their texts),
-    in a few statements for all of them.
+def write_new_readouts(
+    items: list[NewReadout], *, publish: bool = False, action: str = "Imported", user=None
+) -> list[WriteResult]:
+    """Write readouts that are not in the archive yet (neither their paths nor their texts), each
+    to the meeting another readout of it made (in the archive or in this batch) or to a new
+    one: every new file takes this path, a folder's in batches, an upload as a batch of one.
 
-    The same result as write_readout() file by file at a fraction of the cost: rows are
-    COPYed in with ids reserved beforehand, derived columns are recomputed by one UPDATE,
-    and one revision is written for each meeting touched. All or nothing: the caller
-    retries file by file when a batch fails, so that one bad file cannot stop the others.
-    Imports write one at a time (lock_imports); AlreadyImported when another has written some
-    of these files (or texts) since the caller looked.
+    Rows are COPYed in with ids reserved beforehand, derived columns are recomputed by one
+    UPDATE, and one revision is written for each meeting touched, its comment `action` and the
+    files' names, its user `user`. All or nothing: the import command retries file by file
+    when a batch fails, so that one bad file cannot stop the others. Imports write one at a
+    time (lock_imports); AlreadyImported when another has written some of these files (or
+    texts) since the caller looked.
     """
     archive_changed()  # once the batch commits: COPY sends no signals
     if not items:
         return []
+    # The revision is history's own (write_snapshots); this one, left empty, is opened so that
+    # the publication rules know who saves an earlier meeting a readout joins.
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(user)
+        return _write_new(items, publish=publish, action=action, user=user)
+
+
+def _write_new(items: list[NewReadout], *, publish: bool, action: str, user) -> list[WriteResult]:
     for item in items:
         check_importable(item.parsed)
     lock_imports()
@@ -566,6 +584,8 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
             new_meetings.append(meeting)
         elif meeting.pk in existing_ids:
             clashes = _fill_meeting(meeting, item.parsed, primary=False)
+            if publish and meeting.status in (Status.DRAFT, Status.REVIEW):
+                meeting.status = Status.PUBLISHED
         conflicts.append(clashes)
         slots.append(meeting)
         if item.parsed.issuer not in meeting.issuers:  # for the next readouts of this batch
@@ -651,13 +671,15 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
     for pk in existing_ids & set(touched):  # rare: a second government's readout of an earlier meeting
         meeting = touched[pk]
         meeting.lock_version = F("lock_version") + 1
-        meeting.save(update_fields=["needs_review", "review_notes", "lock_version", *CURATABLE_MEETING_FIELDS])
+        meeting.save(
+            update_fields=["status", "needs_review", "review_notes", "lock_version", *CURATABLE_MEETING_FIELDS]
+        )
     Meeting.objects.filter(pk__in=list(touched)).refresh_derived()
 
     comments: dict[int, list[str]] = {}
     for item, slot in zip(items, slots, strict=True):
         comments.setdefault(slot.pk, []).append(item.file_name)
-    comment = {pk: "Imported " + ", ".join(names) for pk, names in comments.items()}
+    comment = {pk: f"{action} {', '.join(names)}" for pk, names in comments.items()}
     snapshots = _snapshots_of_new(
         [m for m in new_meetings],
         comment,
@@ -671,7 +693,7 @@ def write_new_readouts(items: list[NewReadout], *, publish: bool = False) -> lis
         people,
     )
     snapshots += snapshots_from_database([pk for pk in touched if pk in existing_ids], comment)
-    write_snapshots(snapshots)
+    write_snapshots(snapshots, user_id=user.pk if user else None)
     return [
         WriteResult("created", readout, slot, found)
         for readout, slot, found in zip(readouts, slots, conflicts, strict=True)

@@ -335,7 +335,19 @@ def test_upload_shows_the_parse_then_imports_on_confirm(client, curator):
     assert confirmed.status_code == 302
     readout = Readout.objects.get()
     assert readout.file_name == "new_readout.txt" and readout.meeting.status == Status.DRAFT
-    assert Version.objects.get_for_object(readout.meeting).first().revision.get_comment() == "Uploaded new_readout.txt"
+    revision = Version.objects.get_for_object(readout.meeting).get().revision
+    assert (revision.get_comment(), revision.user) == ("Uploaded new_readout.txt", curator)
+    changed = text.replace("Bessho", "Besho")
+    confirmed = client.post(
+        "/admin/meetings/meeting/upload/", {"confirm": "1", "file_name": "new_readout.txt", "text": changed}
+    )
+    assert confirmed.status_code == 302
+    assert Readout.objects.get().original_text == changed
+    revisions = [v.revision for v in Version.objects.get_for_object(readout.meeting)]
+    assert [(r.get_comment(), r.user) for r in revisions] == [
+        ("Uploaded new_readout.txt", curator),
+        ("Uploaded new_readout.txt", curator),
+    ]
 
 
 def test_upload_of_a_bad_file_says_why(client, curator):

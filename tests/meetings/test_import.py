@@ -17,11 +17,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from reversion.models import Revision
+from reversion.models import Revision, Version
 
 from meetings.importing import NewReadout, read_readout, write_new_readouts
 from meetings.management.commands.import_readouts import PARALLEL_FROM
-from meetings.models import Attendance, Meeting, OfficeHolder, Participant, Readout, Statement, Topic
+from meetings.models import Attendance, Meeting, OfficeHolder, Participant, Readout, Statement, Status, Topic
 from tests.conftest import SEEDS, seed_path, seed_text
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,19 @@ def test_two_governments_readouts_of_one_meeting_attach_to_one_meeting(tmp_path)
     meeting = Meeting.objects.get()
     assert sorted(meeting.readouts.values_list("issuer", flat=True)) == ["JPN", "KOR"]
     assert Participant.objects.filter(name__in=["Taro Kono", "Kang Kyung-wha"]).count() == 2
+
+
+def test_the_other_governments_readout_imported_with_publish_publishes_the_draft_it_joins(tmp_path):
+    run(str(seed_path("000")))
+    meeting = Meeting.objects.get()
+    assert meeting.status == Status.DRAFT
+    korean = tmp_path / "kor_2018_03_17.txt"
+    korean.write_text(KOREAN_READOUT_OF_SEED_000, encoding="utf-8")
+    run("--publish", str(korean))
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.issuers, meeting.readouts.count()) == (Status.PUBLISHED, ["JPN", "KOR"], 2)
+    comments = [v.revision.get_comment() for v in Version.objects.get_for_object(meeting)]
+    assert comments == ["Imported kor_2018_03_17.txt", f"Imported {seed_path('000').name}"]
 
 
 @pytest.mark.parametrize(

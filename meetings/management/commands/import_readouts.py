@@ -29,7 +29,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import reversion
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
@@ -347,12 +346,7 @@ class Command(BaseCommand):
 
     def write_one(self, item: NewReadout) -> None:
         try:
-            # Filled by write_readout when it is done, so the revision holds the final state.
-            with reversion.create_revision(manage_manually=True):
-                reversion.set_comment(f"Imported {item.file_name}")
-                result = write_readout(
-                    parsed=item.parsed, file_name=item.file_name, text=item.text, publish=self.publish
-                )
+            result = write_readout(parsed=item.parsed, file_name=item.file_name, text=item.text, publish=self.publish)
         except ImportRefused as exc:
             return self.fail(item.file_name, str(exc))
         except DatabaseError as exc:
