@@ -243,12 +243,12 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def with_related(self):
-        """Everything a list or a meeting page shows, in a fixed number of queries."""
+        """Everything a meeting's card in a list shows (its people and topics), in a fixed number
+        of queries; a meeting's page loads its readouts and statements too (views.load_meeting)."""
         return self.defer(*LIST_DEFERRED).prefetch_related(
             models.Prefetch(
                 "attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")
             ),
-            models.Prefetch("readouts", queryset=Readout.objects.order_by("issuer")),
             "topics",
         )
 

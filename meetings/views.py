@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
@@ -286,9 +286,7 @@ class CitationDownloadView(View):
     unless ?version=n names another."""
 
     def get(self, request, public_id, fmt):
-        if not PUBLIC_ID.fullmatch(public_id):
-            raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
-        meeting = get_object_or_404(Meeting.objects.with_related(), public_id=public_id.lower())
+        meeting = load_meeting(public_id.lower())
         versions = public_versions(meeting)
         public = meeting.status in PUBLIC_STATES or request.user.is_staff
         if not public and not versions:

@@ -290,8 +290,8 @@ def test_participant_and_topic_pages(client, seeds):
 def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert_max_num_queries, url):
     # The first reader, in a process that reads the facet index: the version, the index's state
     # (twice) and its meetings, the matches (with its SET LOCAL in a savepoint), the page's ids,
-    # meetings, people, readouts and topics, the best statements (two), the facets' labels.
-    with django_assert_max_num_queries(18):
+    # meetings, people and topics, the best statements (two), the facets' labels.
+    with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200
 
 
@@ -299,9 +299,9 @@ def test_list_pages_use_a_bounded_number_of_queries(client, seeds, django_assert
     "url, queries",
     [
         # The version (the facets and their counts are kept); the page's ids, its meetings and
-        # what their cards show (people, readouts, topics).
-        ("/", 6),
-        ("/?q=abductions&level=foreign-ministers", 8),  # ... and the best-matching statements
+        # what their cards show (people, topics).
+        ("/", 5),
+        ("/?q=abductions&level=foreign-ministers", 7),  # ... and the best-matching statements
     ],
 )
 def test_a_list_page_read_again_reads_what_was_kept(client, seeds, django_assert_num_queries, url, queries):
