@@ -263,9 +263,13 @@ def machine() -> dict:
 
 # --- Import ----------------------------------------------------------------------------------
 
+# Every table an import writes, and those a TRUNCATE of them empties by cascade (the narrow
+# search table: left out, the pages measured after this step found nothing).
 DATA_TABLES = [
     "meetings_participant",
+    "meetings_participantalias",
     "meetings_meeting",
+    "meetings_meetingsearch",
     "meetings_readout",
     "meetings_attendance",
     "meetings_statement",
