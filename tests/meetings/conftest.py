@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django.utils.text import slugify
 
 from meetings.models import (
     Attendance,
@@ -44,9 +45,10 @@ def editor():
 _serial = itertools.count(1)
 
 
-def make_participant(**overrides) -> Participant:
-    n = next(_serial)
-    fields = {"name": f"Person {n}", "slug": f"person-{n}", "name_key": f"{n} person", "country": "JPN"}
+def make_participant(*, name: str = "", **overrides) -> Participant:
+    """A participant; its slug and name key follow from its name."""
+    name = name or f"Person {next(_serial)}"
+    fields = {"name": name, "slug": slugify(name), "name_key": " ".join(sorted(name.lower().split())), "country": "JPN"}
     return Participant.objects.create(**(fields | overrides))
 
 
@@ -57,14 +59,20 @@ def make_topic(**overrides) -> Topic:
 
 def make_meeting(
     *,
-    statements: tuple[str, ...] = ("The two ministers met and discussed cooperation.",),
+    statements: tuple[str | dict, ...] = ("The two ministers met and discussed cooperation.",),
     issuers: tuple[str, ...] = ("JPN",),
     principals: tuple[Participant, ...] = (),
+    attendees: tuple[Participant | dict, ...] = (),
     topics: tuple[Topic, ...] = (),
     **overrides,
 ) -> Meeting:
-    """A meeting with one readout per issuer, each of these statements (each about these
-    topics), and these principals; published unless told otherwise."""
+    """A meeting with one readout per issuer, each of these statements, and these principals and
+    then these attendees; published unless told otherwise.
+
+    A statement is its text, about these topics and numbered by its position, or a dict of a
+    statement's fields with its `speakers` and `topics`. An attendee is a participant, or a dict
+    of an attendance's fields (`participant`, `role`: attendee unless told, `title`, `country`).
+    """
     n = next(_serial)
     fields = {
         "date": date(2017, 12, 19),
@@ -76,8 +84,13 @@ def make_meeting(
         "status": Status.PUBLISHED,
     }
     meeting = Meeting.objects.create(**(fields | overrides))
+    said = [{"text": s} if isinstance(s, str) else s for s in statements]
+    attending = [
+        *({"participant": p, "role": Role.PRINCIPAL} for p in principals),
+        *({"participant": a} if isinstance(a, Participant) else a for a in attendees),
+    ]
     for issuer in issuers:
-        text = "\n".join(statements)
+        text = "\n".join(s["text"] for s in said)
         readout = Readout.objects.create(
             meeting=meeting,
             issuer=issuer,
@@ -87,12 +100,13 @@ def make_meeting(
             file_name=f"builder-{n}-{issuer.lower()}.txt",
             imported_at=timezone.now(),
         )
-        for position, sentence in enumerate(statements, start=1):
-            statement = Statement.objects.create(
-                readout=readout, meeting=meeting, position=position, number=str(position), text=sentence
-            )
-            statement.topics.set(topics)
-        for person in principals:
-            Attendance.objects.create(meeting=meeting, readout=readout, participant=person, role=Role.PRINCIPAL)
+        for position, row in enumerate(said, start=1):
+            row = {"number": str(position)} | row
+            speakers, about = row.pop("speakers", ()), row.pop("topics", topics)
+            statement = Statement.objects.create(readout=readout, meeting=meeting, position=position, **row)
+            statement.speakers.set(speakers)
+            statement.topics.set(about)
+        for row in attending:
+            Attendance.objects.create(meeting=meeting, readout=readout, **({"role": Role.ATTENDEE} | row))
     meeting.refresh_derived()
     return meeting

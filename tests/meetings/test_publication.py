@@ -1,23 +1,29 @@
 """Who may publish, on every path that saves a meeting, and addresses that answer once published."""
 
+from datetime import date
+
 import pytest
-from django.core.management import call_command
 from reversion.models import Version
 
-from meetings.models import Meeting, Participant, Statement, Status
-from tests.conftest import seed_path
+from meetings.models import Meeting, Statement, Status
+from tests.meetings.builders_curation import (
+    FRANK_EXCHANGES,
+    KISHIDA,
+    make_new_york_meeting,
+    make_summit,
+    record_version,
+)
+from tests.meetings.conftest import make_meeting, make_participant
 from tests.meetings.test_admin import as_user, change_url, form_data, publish
 
 pytestmark = pytest.mark.django_db
 
-KISHIDA = "Minister Kishida stated the following"  # in the 2017-09-07 readout's text
-
 
 @pytest.fixture
 def drafted_then_published(client, editor):
-    """A meeting imported as a draft (version on record: draft), then published by an Editor."""
-    call_command("import_readouts", str(seed_path("003")), verbosity=0)
-    meeting = Meeting.objects.get()
+    """A meeting as imported, a draft with its version on record (draft), then published by an
+    Editor."""
+    meeting = record_version(meeting=make_summit(status=Status.DRAFT))
     publish(client, editor, meeting)
     meeting.refresh_from_db()
     assert meeting.status == Status.PUBLISHED
@@ -49,8 +55,8 @@ def test_a_curator_cannot_unpublish_by_reverting_to_a_draft_version(client, cura
     assert client.get(meeting.get_absolute_url()).status_code == 200
 
 
-def test_a_curator_cannot_republish_a_withdrawn_meeting_by_reverting(client, curator, editor, seeds):
-    meeting = Meeting.objects.get(date="2017-09-07")
+def test_a_curator_cannot_republish_a_withdrawn_meeting_by_reverting(client, curator, editor):
+    meeting = record_version(meeting=make_summit())
     client = as_user(client, editor)
     data = form_data(client.get(change_url(meeting)))
     data.update(status=Status.WITHDRAWN, withdrawn_reason="It describes another meeting.")
@@ -79,8 +85,8 @@ def test_an_editor_may_revert_to_a_draft_and_the_address_then_answers_410(client
     assert f"record {meeting.public_id}, version 1" in html
 
 
-def test_a_curator_cannot_recover_a_deleted_published_meeting(client, curator, seeds):
-    meeting = Meeting.objects.get(date="2017-09-07")
+def test_a_curator_cannot_recover_a_deleted_published_meeting(client, curator):
+    meeting = record_version(meeting=make_summit())
     version = history_versions(meeting)[-1]
     assert version.field_dict["status"] == Status.PUBLISHED
     meeting.readouts.all().delete()  # as an Editor may, then the meeting
@@ -116,9 +122,9 @@ def test_a_curators_upload_to_a_published_meeting_waits_for_an_editor(client, cu
     assert page.context["current_version"].number == 2
 
 
-def test_a_curators_split_and_a_participant_merge_wait_for_an_editor(client, curator, editor, seeds):
-    meeting = Meeting.objects.get(date="2017-09-07")
-    statement = Statement.objects.get(meeting=meeting, number="4")
+def test_a_curators_split_and_a_participant_merge_wait_for_an_editor(client, curator, editor):
+    meeting = record_version(meeting=make_summit())
+    statement = Statement.objects.get(meeting=meeting, text=FRANK_EXCHANGES)
     client = as_user(client, curator)
     marked = statement.text.replace(" they will", " ||| they will", 1)
     assert client.post(f"/admin/meetings/statement/{statement.pk}/split/", {"text": marked}).status_code == 302
@@ -130,10 +136,10 @@ def test_a_curators_split_and_a_participant_merge_wait_for_an_editor(client, cur
     meeting.refresh_from_db()
     assert not meeting.changes_pending
 
-    other = Meeting.objects.get(date="2018-03-17")
-    kono = Participant.objects.get(slug="taro-kono")
-    twin = Participant.objects.create(name="KONO Taro", slug="kono-taro-2", name_key="kono taro x", country="JPN")
-    other.attendances.filter(participant=kono).update(participant=twin)
+    kono = make_participant(name="Taro Kono", slug="taro-kono")
+    twin = make_participant(name="KONO Taro", slug="kono-taro-2", name_key="kono taro x")
+    other = make_meeting(date=date(2018, 3, 17), principals=(twin,))
+    make_meeting(date=date(2017, 12, 19), principals=(kono,))  # Kono's own: the merge leaves it as it is
     client.force_login(curator)
     response = client.post(
         "/admin/meetings/participant/",
@@ -145,8 +151,8 @@ def test_a_curators_split_and_a_participant_merge_wait_for_an_editor(client, cur
     assert Meeting.objects.filter(changes_pending=True).count() == 1  # only the meeting the merge changed
 
 
-def test_a_curators_edit_of_a_published_meeting_is_not_in_its_citation_until_published(client, curator, editor, seeds):
-    meeting = Meeting.objects.get(date="2017-09-07")
+def test_a_curators_edit_of_a_published_meeting_is_not_in_its_citation_until_published(client, curator, editor):
+    meeting = record_version(meeting=make_summit())
     client = as_user(client, curator)
     data = form_data(client.get(change_url(meeting)))
     data["title"] = "A curator's new title"
@@ -165,8 +171,8 @@ def test_a_curators_edit_of_a_published_meeting_is_not_in_its_citation_until_pub
     assert "A curator's new title" in bib
 
 
-def test_an_unpublished_meeting_answers_410_at_every_address_with_its_citation(client, editor, seeds):
-    meeting = Meeting.objects.get(date="2017-09-07")
+def test_an_unpublished_meeting_answers_410_at_every_address_with_its_citation(client, editor):
+    meeting = record_version(meeting=make_new_york_meeting())
     page_url = meeting.get_absolute_url()
     client = as_user(client, editor)
     data = form_data(client.get(change_url(meeting)))
@@ -187,8 +193,7 @@ def test_an_unpublished_meeting_answers_410_at_every_address_with_its_citation(c
 
 
 def test_a_draft_never_published_leaks_nothing_at_its_address(client):
-    call_command("import_readouts", str(seed_path("003")), verbosity=0)
-    meeting = Meeting.objects.get()
+    meeting = record_version(meeting=make_summit(status=Status.DRAFT))
     for url in (
         f"/meetings/{meeting.public_id}/",
         f"/meetings/{meeting.public_id.upper()}/",
