@@ -5,6 +5,12 @@ which is right for a curator's save and far too slow for an import of thousands 
 Here the importer hands over the rows it has just written; they are serialised the way
 Django's JSON serializer does it and copied into reversion's tables, so that reversion (the
 admin's history, the public version pages) reads them like its own.
+
+Measured on 3,000 readouts of the benchmark's corpus (2,678 meetings, 37,463 versions, into an
+empty archive, 2 cores, 2 December 2026): write_new_readouts took 11.8 s in all with these
+revisions; with reversion.add_to_revision() of each meeting instead (the same revisions and
+versions), the revisions alone took 199.4 s, 17 times the rest of the writes and 15 readouts a
+second, where the budget for the whole import is 200.
 """
 
 import json

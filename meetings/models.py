@@ -98,9 +98,16 @@ def acting_user():
 
 
 class Role(models.TextChoices):
+    """A participant's part in a meeting, the largest first."""
+
     PRINCIPAL = "principal", "Principal"
     ATTENDEE = "attendee", "Attendee"
     MENTIONED = "mentioned", "Mentioned"
+
+
+def role_order() -> models.Case:
+    """Attendances ordered by part, principals first (their names sort attendees first)."""
+    return models.Case(*(models.When(role=role, then=rank) for rank, role in enumerate(Role.values)))
 
 
 COUNTRY_NAMES = {
@@ -146,11 +153,11 @@ FACETS = ["year", "level", "format", "country", "issuer", "person", "topic"]
 
 def group_sides(attendances: list["Attendance"], issuers: list[str]) -> list[dict]:
     """Participants grouped by the country they represented, principals first, each once."""
-    rank = {Role.PRINCIPAL: 0, Role.ATTENDEE: 1, Role.MENTIONED: 2}
+    rank = {role: n for n, role in enumerate(Role.values)}
     best: dict[int, Attendance] = {}
-    for a in attendances:
+    for a in attendances:  # each person in their largest part, as a readout with their title has it
         current = best.get(a.participant_id)
-        if current is None or rank[a.role] < rank[current.role] or (not current.title and a.title):
+        if current is None or (rank[a.role], not a.title) < (rank[current.role], not current.title):
             best[a.participant_id] = a
     groups: dict[str, list[Attendance]] = {}
     for a in sorted(best.values(), key=lambda a: (rank[a.role], a.pk)):
@@ -247,7 +254,7 @@ class MeetingQuerySet(models.QuerySet):
         of queries; a meeting's page loads its readouts and statements too (views.load_meeting)."""
         return self.defer(*LIST_DEFERRED).prefetch_related(
             models.Prefetch(
-                "attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")
+                "attendances", queryset=Attendance.objects.select_related("participant").order_by(role_order(), "pk")
             ),
             "topics",
         )

@@ -22,6 +22,7 @@ from .models import (
     Status,
     Topic,
     newest,
+    role_order,
 )
 from .search import clean_query, has_lexemes, highlight_texts
 from .versions import PublicVersion, live_view, public_versions, taken_down, version_view
@@ -156,7 +157,7 @@ PUBLIC_ID = re.compile(r"[0-9A-Za-z]{1,16}")
 
 def load_meeting(public_id: str) -> Meeting:
     meetings = Meeting.objects.prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by("role", "pk")),
+        Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by(role_order(), "pk")),
         Prefetch(
             "readouts",
             queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
@@ -374,7 +375,7 @@ class ParticipantDetailView(DetailView):
         context["attendances"] = (
             Attendance.objects.filter(participant=person, meeting__status=published)
             .select_related("meeting")
-            .order_by(newest("meeting__date"), "meeting_id", "role")
+            .order_by(newest("meeting__date"), "meeting_id", role_order())
             .distinct("meeting__date", "meeting_id")[:200]
         )
         statements = Statement.objects.filter(speakers=person, meeting__status=published)

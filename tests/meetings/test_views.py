@@ -467,6 +467,22 @@ def test_participant_and_topic_pages(client):
     assert [(r["year"], r["n"]) for r in response.context["by_year"]] == [(2016, 1), (2018, 2)]
 
 
+def test_a_person_recorded_in_two_parts_is_shown_in_the_larger(client):
+    """Japan's readout names Kono a principal, Korea's an attendee with his title: his page and
+    the meeting's sides say principal (the roles' names sort attendee first)."""
+    kono = make_participant(name="Taro Kono")
+    meeting = make_meeting(issuers=("JPN", "KOR"), attendees=(kono,))
+    japan = meeting.attendances.get(readout__issuer="JPN")
+    japan.role = Role.PRINCIPAL
+    japan.save()
+    meeting.attendances.filter(readout__issuer="KOR").update(title="Minister for Foreign Affairs")
+    response = client.get(kono.get_absolute_url())
+    assert [(a.role, a.title) for a in response.context["attendances"]] == [(Role.PRINCIPAL, "")]
+    assert '<span class="role">principal</span>' in response.content.decode()
+    sides = client.get(meeting.get_absolute_url()).context["view"].sides
+    assert [(a.participant, a.role) for side in sides for a in side["attendances"]] == [(kono, Role.PRINCIPAL)]
+
+
 @pytest.mark.parametrize(
     "url", ["/", "/?q=abductions&level=foreign-ministers", "/statements/?q=Kono&speaker=taro-kono"]
 )
