@@ -176,17 +176,6 @@ def infer_dates(items: list[ParsedReadout]) -> None:
             parsed.problems = [p for p in parsed.problems if not p.startswith("no meeting date")]
 
 
-def matching_meeting(key: str, on: date | None, issuer: str):
-    """The meeting another readout of this one already made, if any: the same date first."""
-    if on is None or not key:
-        return None
-    near = Meeting.objects.select_for_update().filter(
-        pair_key=key, date__range=(on - timedelta(days=1), on + timedelta(days=1))
-    )
-    found = [m for m in near.order_by("pk") if same_meeting(on, issuer, m.date, m.issuers)]
-    return min(found, key=lambda m: abs((m.date - on).days), default=None)
-
-
 # The most statements one readout may hold: real readouts have tens; a file of many thousands is
 # not one, and its page would hold a server's worker for seconds.
 MAX_STATEMENTS = 2_000
