@@ -283,16 +283,21 @@ def rewrite_readout(readout: Readout, *, parsed: ParsedReadout, text: str, publi
         readout.statements.all().delete()
         _create_statements(meeting, readout, parsed, people, carried)
 
-    file_name = readout.file_name
-    notes = [f"{file_name}: {p}" for p in parsed.problems]
-    notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
-    notes += [f"{file_name}: {c}" for c in conflicts]
+    notes = review_notes(readout.file_name, parsed, set(new_people), conflicts)
     if notes:
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = True
         meeting.save(update_fields=["review_notes", "needs_review", "modified"])
     meeting.record_change()
     return WriteResult("updated", readout, meeting, conflicts)
+
+
+def review_notes(file_name: str, parsed: ParsedReadout, new_people: set[str], conflicts: list[str]) -> list[str]:
+    """What a file leaves for a curator to check: the parser's doubts, the people the archive had
+    not seen before (by person_key), and what could not be applied."""
+    notes = [f"{file_name}: {p}" for p in parsed.problems]
+    notes += [f"{file_name}: new participant {p.name}" for p in parsed.participants if person_key(p) in new_people]
+    return notes + [f"{file_name}: {c}" for c in conflicts]
 
 
 def carried_keys(before: list[Statement], texts: list[str]) -> tuple[list[tuple[str, list[str]] | None], list[str]]:
@@ -539,12 +544,6 @@ def _write_new(items: list[NewReadout], *, publish: bool, action: str, user) -> 
     keys = [pair_key(item.parsed) for item in items]
     people, new_people = _participants([p for item in items for p in item.parsed.participants])
     new_keys = set(new_people)
-    # What each file leaves for a curator to check: the parser's doubts and people not seen before.
-    item_notes = [
-        [f"{item.file_name}: {p}" for p in item.parsed.problems]
-        + [f"{item.file_name}: new participant {p.name}" for p in item.parsed.participants if person_key(p) in new_keys]
-        for item in items
-    ]
     # The meetings these readouts may belong to, by principals; then by date, a day apart at most.
     candidates: dict[str, list[Meeting]] = {}
     dated = [item.parsed.meeting_date for item in items if item.parsed.meeting_date]
@@ -559,7 +558,7 @@ def _write_new(items: list[NewReadout], *, publish: bool, action: str, user) -> 
     new_meetings = []
     conflicts: list[list[str]] = []
     slots: list[Meeting] = []
-    for item, key, found in zip(items, keys, item_notes, strict=True):
+    for item, key in zip(items, keys, strict=True):
         on = item.parsed.meeting_date
         fitting = [
             m for m in candidates.get(key, []) if key and same_meeting(on, item.parsed.issuer, m.date, m.issuers)
@@ -579,7 +578,7 @@ def _write_new(items: list[NewReadout], *, publish: bool, action: str, user) -> 
         slots.append(meeting)
         if item.parsed.issuer not in meeting.issuers:  # for the next readouts of this batch
             meeting.issuers = [*meeting.issuers, item.parsed.issuer]
-        notes = [*found, *(f"{item.file_name}: {c}" for c in clashes)]
+        notes = review_notes(item.file_name, item.parsed, new_keys, clashes)
         meeting.review_notes = list(dict.fromkeys([*meeting.review_notes, *notes]))
         meeting.needs_review = meeting.needs_review or bool(notes)
     now = timezone.now()

@@ -253,9 +253,7 @@ class MeetingQuerySet(models.QuerySet):
         """Everything a meeting's card in a list shows (its people and topics), in a fixed number
         of queries; a meeting's page loads its readouts and statements too (views.load_meeting)."""
         return self.defer(*LIST_DEFERRED).prefetch_related(
-            models.Prefetch(
-                "attendances", queryset=Attendance.objects.select_related("participant").order_by(role_order(), "pk")
-            ),
+            models.Prefetch("attendances", queryset=Attendance.objects.in_role_order()),
             "topics",
         )
 
@@ -658,6 +656,13 @@ class ParticipantAlias(models.Model):
         return f"{self.slug} → {self.participant}"
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def in_role_order(self):
+        """With their participants, principals first, then attendees, then those mentioned, each
+        part as recorded: what a meeting's sides are made of (group_sides)."""
+        return self.select_related("participant").order_by(role_order(), "pk")
+
+
 class Attendance(models.Model):
     """A participant's role and title at one meeting, as one readout records it."""
 
@@ -667,6 +672,8 @@ class Attendance(models.Model):
     role = models.CharField(max_length=20, choices=Role)
     title = models.CharField(max_length=300, blank=True)
     country = models.CharField(max_length=3, blank=True, help_text="The side they were on")
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "role", "participant__name"]

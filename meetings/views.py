@@ -157,7 +157,7 @@ PUBLIC_ID = re.compile(r"[0-9A-Za-z]{1,16}")
 
 def load_meeting(public_id: str) -> Meeting:
     meetings = Meeting.objects.prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("participant").order_by(role_order(), "pk")),
+        Prefetch("attendances", queryset=Attendance.objects.in_role_order()),
         Prefetch(
             "readouts",
             queryset=Readout.objects.order_by("issuer", "pk").prefetch_related(
