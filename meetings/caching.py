@@ -1,6 +1,6 @@
 """What the public pages keep, in Django's cache framework.
 
-Everything kept for readers (facet counts) is keyed by the archive's version, which has two
+Everything kept for readers (whole pages, and the facet counts a new page needs) is keyed by the archive's version, which has two
 parts. One is a cache entry: the write paths that change what the public sees call
 archive_changed(), which sets it anew once their transaction commits (transaction.on_commit).
 The other the data gives: the newest `modified` of the published meetings, read from the database the
@@ -15,6 +15,7 @@ cache lets go is never the version. The cache is settings.CACHES["default"]: a f
 machine, unless CACHE_URL names a shared one (Redis) for several app servers.
 """
 
+import functools
 import hashlib
 import json
 import time
@@ -22,6 +23,7 @@ import time
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 VERSION_KEY = "archive:version"
 KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
@@ -38,15 +40,21 @@ def changes_seen() -> int:
     return version
 
 
-def archive_version() -> str:
+def archive_version(request=None) -> str:
     """The archive's version: the cache's part, set when first asked and anew after each change
     (archive_changed), and the newest change to a published meeting in the database read (one
-    index probe): a draft's changes leave it as it is."""
+    index probe): a draft's changes leave it as it is. Read once for a request: what its page
+    keeps and reads is all of one version."""
     from .models import Meeting
 
+    if request is not None and hasattr(request, "archive_version"):
+        return request.archive_version
     version = changes_seen()
     newest = Meeting.objects.published().aggregate(newest=Max("modified"))["newest"]
-    return f"{version}.{newest.timestamp() if newest else 0}"
+    version = f"{version}.{newest.timestamp() if newest else 0}"
+    if request is not None:
+        request.archive_version = version
+    return version
 
 
 def archive_changed(using: str | None = None) -> None:
@@ -71,3 +79,38 @@ def kept(kind: str, version: str, parts: list, compute):
         value = compute()
         cache.set(key, value, KEEP_SECONDS)
     return value
+
+
+def kept_page(view):
+    """A public page kept whole, at the archive's version, for readers who are not signed in.
+
+    The next reader of the same address (its host and query string included) gets the page as the first
+    one was answered, without a query but the version's (kept_key): Django's cache framework
+    keeps the response once it is rendered (a post-render callback, as Django's documentation of
+    TemplateResponse suggests for caching). The day is part of the key, since a meeting's
+    citations say when it was read. Only a 200 is kept: an error, a redirect, a 400 for a
+    malformed choice or a 410 is answered anew each time; a signed-in curator's pages (drafts
+    and previews shown) are never kept, nor anything that sets a cookie.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = kept_key("page", archive_version(request), [request.build_absolute_uri(), timezone.localdate()])
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+
+        def keep(response):
+            if response.status_code == 200 and not response.cookies:
+                cache.set(key, response, KEEP_SECONDS)
+
+        if getattr(response, "is_rendered", True):
+            keep(response)
+        else:
+            response.add_post_render_callback(keep)
+        return response
+
+    return wrapped

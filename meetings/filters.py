@@ -151,7 +151,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     @cached_property
     def version(self) -> str:
         """The archive's version the page's facets are kept at (meetings.caching)."""
-        return archive_version()
+        return archive_version(self.request)
 
     @cached_property
     def chosen(self) -> dict[str, list[str]]:
@@ -379,4 +379,7 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
             return [{"value": r["participant__slug"], "label": r["participant__name"], "count": r["n"]} for r in rows]
 
         chosen = data.get("speaker") or []
-        return [{**row, "chosen": row["value"] in chosen} for row in kept("speakers", archive_version(), parts, count)]
+        return [
+            {**row, "chosen": row["value"] in chosen}
+            for row in kept("speakers", archive_version(self.request), parts, count)
+        ]

@@ -1,17 +1,18 @@
 from django.urls import path, re_path
 
 from . import views
+from .caching import kept_page
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.MeetingListView.as_view(), name="meeting-list"),
-    path("statements/", views.StatementListView.as_view(), name="statement-list"),
-    path("meetings/<str:public_id>/", views.MeetingDetailView.as_view(), name="meeting-detail-bare"),
-    path("meetings/<str:public_id>/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("", kept_page(views.MeetingListView.as_view()), name="meeting-list"),
+    path("statements/", kept_page(views.StatementListView.as_view()), name="statement-list"),
+    path("meetings/<str:public_id>/", kept_page(views.MeetingDetailView.as_view()), name="meeting-detail-bare"),
+    path("meetings/<str:public_id>/<slug:slug>/", kept_page(views.MeetingDetailView.as_view()), name="meeting-detail"),
     path(
         "meetings/<str:public_id>/<slug:slug>/v/<int:number>/",
-        views.MeetingDetailView.as_view(),
+        kept_page(views.MeetingDetailView.as_view()),
         name="meeting-version",
     ),
     re_path(
@@ -19,6 +20,6 @@ urlpatterns = [
         views.CitationDownloadView.as_view(),
         name="meeting-cite",
     ),
-    path("people/<slug:slug>/", views.ParticipantDetailView.as_view(), name="participant-detail"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("people/<slug:slug>/", kept_page(views.ParticipantDetailView.as_view()), name="participant-detail"),
+    path("topics/<slug:slug>/", kept_page(views.TopicDetailView.as_view()), name="topic-detail"),
 ]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 import reversion
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 
 from meetings.caching import VERSION_KEY, archive_changed, archive_version, changes_seen
@@ -144,12 +144,55 @@ def test_an_editor_unpublishing_a_meeting_gives_a_new_version(archive, django_ca
     assert changes_seen() != version
 
 
-def test_renaming_a_person_shows_on_every_list_at_once(client, archive):
+def test_renaming_a_person_shows_on_every_list_at_once(client, archive, django_capture_on_commit_callbacks):
     client.get("/")
     kono = Participant.objects.get(slug="taro-kono")
     kono.name = "KONO Taro"
-    kono.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        kono.save()
     assert "KONO Taro" in client.get("/").content.decode()
+
+
+def test_a_page_read_again_is_the_kept_page(client, archive, django_assert_num_queries):
+    """The next reader of an address gets the page kept whole: one query, for the version."""
+    meeting = archive["fm-2017"]
+    for url in [*PUBLIC_PAGES, meeting.get_absolute_url(), meeting.get_absolute_url() + "?q=Kono"]:
+        first = client.get(url)
+        with django_assert_num_queries(1):
+            again = client.get(url)
+        assert (again.status_code, again.content) == (200, first.content), url
+
+
+def test_a_change_readers_can_see_is_on_the_next_page(client, archive, django_capture_on_commit_callbacks):
+    meeting = archive["summit-2017"]
+    client.get("/")
+    client.get(meeting.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        Meeting.objects.filter(pk=meeting.pk).update(title="The Osaka summit")  # no modified: the signal's part
+        meeting.refresh_from_db()
+        archive_changed()
+    assert "The Osaka summit" in client.get("/").content.decode()
+    assert client.get(meeting.get_absolute_url(), follow=True).context["meeting"].title == "The Osaka summit"
+
+
+def test_pages_are_kept_for_readers_only(client, archive, monkeypatch):
+    """A signed-in curator's pages (a draft's preview) are never kept, nor shown to readers; nor
+    is an answer other than 200 (a malformed choice's 400, a 404, a redirect)."""
+    kept = []
+    pages = caches["default"]
+    real_set = pages.set
+    monkeypatch.setattr(pages, "set", lambda key, *args, **kw: kept.append(key) or real_set(key, *args, **kw))
+    draft = make_meeting(status=Status.DRAFT, title="A draft nobody may see")
+    client.force_login(make_user("Curator"))
+    assert client.get(draft.get_absolute_url()).status_code == 200  # the preview
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/?year=nineteen").status_code == 400
+    assert client.get(f"/meetings/{draft.public_id}/").status_code == 404
+    assert client.get(f"/meetings/{archive['fm-2016'].public_id}/").status_code == 301
+    assert [key for key in kept if key.startswith("page:")] == []
+    assert client.get("/?year=2017").status_code == 200
+    assert len([key for key in kept if key.startswith("page:")]) == 1
 
 
 def test_the_facets_of_a_page_are_counted_as_plain_querysets_count_them(archive):

@@ -5,6 +5,7 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.urls import set_script_prefix
 
 from meetings.context_processors import site_urls
@@ -503,10 +504,10 @@ def test_list_pages_use_a_bounded_number_of_queries(client, archive, django_asse
         ("/?q=abductions&level=foreign-ministers", 7),  # ... and the best-matching statements
     ],
 )
-def test_a_list_page_read_again_reads_what_was_kept(client, archive, django_assert_num_queries, url, queries):
-    first = client.get(url).content
+def test_a_new_list_page_reads_the_kept_facets(client, archive, django_assert_num_queries, url, queries):
+    client.get(url + "&page=1" if "?" in url else url + "?page=1")  # the same choices: the facets kept
     with django_assert_num_queries(queries):
-        assert client.get(url).content == first
+        assert client.get(url).status_code == 200
 
 
 def test_html_kept_is_keyed_by_the_templates_of_the_release(client, settings):
@@ -719,6 +720,7 @@ def test_statements_beyond_the_rank_limit_are_shown_newest_first(client, monkeyp
     ]
     assert "too many to rank each by relevance: they are shown newest first" in response.content.decode()
     monkeypatch.setattr("meetings.filters.RANK_LIMIT", 5000)
+    cache.clear()  # the page as the first reader got it is kept
     assert not client.get("/statements/", {"q": "minister"}).context["filter"].rank_bounded
 
 
