@@ -383,3 +383,28 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
             {**row, "chosen": row["value"] in chosen}
             for row in kept("speakers", archive_version(self.request), parts, count)
         ]
+
+
+class ParticipantFilter(django_filters.FilterSet):
+    """The index of people: by name (any spelling, case and accents set aside) and country, in
+    order of name or of their number of meetings."""
+
+    name = django_filters.CharFilter(method="filter_name", label="Name", max_length=200)
+    country = django_filters.ChoiceFilter(choices=country_choices(), label="Country", empty_label="Any country")
+    sort = django_filters.OrderingFilter(
+        fields={"name": "name", "meeting_count": "meetings"},
+        choices=[("name", "Name"), ("-meetings", "Most meetings")],
+        empty_label=None,
+        label="Order",
+    )
+
+    class Meta:
+        model = Participant
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "name", "pk")  # ties by name

@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
-from django.db.models import Q, Window
+from django.db.models import F, Func, Q, Value, Window
 from django.db.models.functions import ExtractYear, RowNumber
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from .caching import archive_changed
+from .search import CONFIG as SEARCH_CONFIG
 from .search import CJKBigrams, headline, render_marked, search_query
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
@@ -291,9 +292,9 @@ class Meeting(models.Model):
     topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config="english")
-        + SearchVector("search_text", weight="B", config="english")
-        + SearchVector(CJKBigrams("search_text"), weight="B", config="english"),
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("search_text", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(CJKBigrams("search_text"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -612,6 +613,33 @@ class Term(models.Model):
         return f"{self.holder}, {self.office.title} from {self.start}"
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def in_index(self):
+        """Those who attend a published meeting, with their number of such meetings, the years
+        of the first and the last, and their offices from the gazetteer (when they are in it)."""
+        published = Q(attendances__meeting__status=Status.PUBLISHED)
+        return (
+            self.annotate(
+                meeting_count=models.Count("attendances__meeting", filter=published, distinct=True),
+                first_year=models.Min("attendances__meeting__year", filter=published),
+                last_year=models.Max("attendances__meeting__year", filter=published),
+            )
+            .filter(meeting_count__gt=0)
+            .select_related("holder")
+            .prefetch_related(models.Prefetch("holder__terms", queryset=Term.objects.select_related("office")))
+        )
+
+    def named(self, text: str):
+        """Those whose name, or a spelling of it, holds the text, case and accents set aside."""
+        text = text.strip()
+        if not text:
+            return self.none()
+        spellings = Func(F("variants"), Value("\n"), function="array_to_string", output_field=models.TextField())
+        return self.alias(spellings=spellings).filter(
+            Q(name__unaccent__icontains=text) | Q(spellings__unaccent__icontains=text)
+        )
+
+
 class Participant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
@@ -626,6 +654,8 @@ class Participant(models.Model):
         related_name="participant",
         help_text="Who this is in the gazetteer of office holders, when known.",
     )
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -687,6 +717,22 @@ class Attendance(models.Model):
         return f"{self.participant} ({self.role})"
 
 
+class TopicQuerySet(models.QuerySet):
+    def in_index(self):
+        """With their numbers of published meetings and of statements of published meetings."""
+        return self.annotate(
+            meeting_count=models.Count("meetings", filter=Q(meetings__status=Status.PUBLISHED), distinct=True),
+            statement_count=models.Count(
+                "statements", filter=Q(statements__meeting__status=Status.PUBLISHED), distinct=True
+            ),
+        )
+
+    def named(self, text: str):
+        """Those whose name holds the text, case and accents set aside."""
+        text = text.strip()
+        return self.filter(name__unaccent__icontains=text) if text else self.none()
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
@@ -697,6 +743,8 @@ class Topic(models.Model):
         help_text="Words and phrases that identify the topic, matched case-insensitively.",
     )
     description = models.TextField(blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -772,9 +820,9 @@ class Statement(models.Model):
     speakers = models.ManyToManyField(Participant, blank=True, related_name="statements")
     topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
     search_vector = models.GeneratedField(
-        expression=SearchVector("heading", weight="B", config="english")
-        + SearchVector("text", weight="A", config="english")
-        + SearchVector(CJKBigrams("text"), weight="A", config="english"),
+        expression=SearchVector("heading", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("text", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(CJKBigrams("text"), weight="A", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -1,7 +1,9 @@
 """Full-text search: the query users type, the highlights they see.
 
 Queries use PostgreSQL's web-search syntax (websearch_to_tsquery): "quoted phrases",
-``or``, and ``-excluded`` words. Highlights are produced by ts_headline with control
+``or``, and ``-excluded`` words; a word ending in ``*`` (``Kon*``) stands for every word that
+begins so, a prefix PostgreSQL matches against the indexed words (``kon:*``), and must be found
+as a plain word must. Accents are set aside (the "archive" configuration, migration 0027). Highlights are produced by ts_headline with control
 characters as markers; the text is escaped first and the markers become <mark>, so nothing
 from a readout or a query reaches the page unescaped.
 """
@@ -11,10 +13,11 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connections, router
 from django.db.models import F, Func, TextField, Value
+from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-CONFIG = "english"
+CONFIG = "archive"  # English, accents set aside (migration 0027): "Kōno" finds "Kono"
 MAX_QUERY_LENGTH = 300
 START, STOP = "\x02", "\x03"
 WELL_MARKED = re.compile(f"[^{START}{STOP}]*({START}[^{START}{STOP}]*{STOP}[^{START}{STOP}]*)*")
@@ -39,21 +42,58 @@ class CJKBigrams(Func):
     output_field = TextField()
 
 
+# What a prefix is: a word the reader ended with "*", outside quotes, of letters and digits only
+# (so that it is safe in to_tsquery's own syntax). A quoted phrase is matched whole, so that
+# what it holds is left to websearch_to_tsquery.
+PREFIX_OR_QUOTED = re.compile(r'"[^"]*"?|(?<![\w*])(-?)([^\W_]+)\*+')
+CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def split_prefixes(text: str) -> tuple[str, list[str]]:
+    """The query without its prefixes (for websearch_to_tsquery), and the prefixes, lower case.
+    A prefix is always required, as a plain word is ("Kon* or Abe" asks for both). An excluded
+    one ("-Kon*") and a Japanese, Chinese or Korean one (searched by its pairs of characters
+    whatever follows) keep their word and lose their "*"."""
+    prefixes = []
+
+    def take(match: re.Match) -> str:
+        excluded, word = match.groups()
+        if word is None:  # a quoted phrase
+            return match.group()
+        if excluded or CJK_RUN.search(word):
+            return excluded + word
+        prefixes.append(word.lower())
+        return " "
+
+    return PREFIX_OR_QUOTED.sub(take, text).replace("*", " "), prefixes
+
+
 def search_query(text: str) -> SearchQuery:
-    return SearchQuery(
-        Func(Value(text), function="cjk_query", output_field=TextField()), search_type="websearch", config=CONFIG
+    """The reader's query as PostgreSQL's: web-search syntax, its Japanese, Chinese and Korean
+    runs searched as the phrase of their pairs of characters (cjk_query, migration 0016), as
+    the search vectors index them, and each prefix ("Kon*") required beside it."""
+    rest, prefixes = split_prefixes(text)
+    query = SearchQuery(
+        Func(Value(rest), function="cjk_query", output_field=TextField()), search_type="websearch", config=CONFIG
     )
+    for prefix in prefixes:
+        query &= SearchQuery(f"{prefix}:*", search_type="raw", config=CONFIG)
+    return query
 
 
-# A query's Japanese, Chinese and Korean runs are searched as the phrase of their pairs of
-# characters (cjk_query, migration 0016), as the search vectors index them.
-WEBSEARCH = "websearch_to_tsquery(%s::regconfig, cjk_query(%s))"  # with [CONFIG, text]
+def query_sql(text: str, using: str) -> tuple[str, list]:
+    """search_query(text) as SQL and its parameters, for the statements that read texts which
+    are not columns (has_lexemes, highlight_texts)."""
+    query = Query(None)
+    return query.get_compiler(using=using).compile(search_query(text).resolve_expression(query))
 
 
 def has_lexemes(text: str) -> bool:
     """Whether the query has any word PostgreSQL can look for (not only punctuation or stop words)."""
-    with connections[router.db_for_read(None)].cursor() as cursor:
-        cursor.execute(f"SELECT {WEBSEARCH}::text <> ''", [CONFIG, text])
+    using = router.db_for_read(None)
+    sql, params = query_sql(text, using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text <> ''", params)
         return cursor.fetchone()[0]
 
 
@@ -75,13 +115,15 @@ def highlight_texts(texts: list[str], text: str) -> list[tuple[bool, SafeString]
     """For each text: whether it matches the search, and the whole text with its words marked."""
     if not texts:
         return []
+    using = router.db_for_read(None)
+    query, params = query_sql(text, using)
     sql = (
         "SELECT to_tsvector(%s::regconfig, t || ' ' || cjk_bigrams(t)) @@ q, ts_headline(%s::regconfig, t, q, %s)"
-        f" FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n), {WEBSEARCH} AS q ORDER BY n"
+        f" FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n), (SELECT {query} AS q) AS s ORDER BY n"
     )
     options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
-    with connections[router.db_for_read(None)].cursor() as cursor:
-        cursor.execute(sql, [CONFIG, CONFIG, options, texts, CONFIG, text])
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [CONFIG, CONFIG, options, texts, *params])
         rows = cursor.fetchall()
     return [
         (bool(matched), render_marked(marked) if matched else escape(t))

@@ -20,6 +20,8 @@ urlpatterns = [
         views.CitationDownloadView.as_view(),
         name="meeting-cite",
     ),
+    path("people/", kept_page(views.ParticipantListView.as_view()), name="participant-list"),
+    path("topics/", kept_page(views.TopicListView.as_view()), name="topic-list"),
     path("people/<slug:slug>/", kept_page(views.ParticipantDetailView.as_view()), name="participant-detail"),
     path("topics/<slug:slug>/", kept_page(views.TopicDetailView.as_view()), name="topic-detail"),
 ]

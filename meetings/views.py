@@ -5,12 +5,12 @@ from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from . import citations
 from .caching import KEEP_SECONDS
-from .filters import RANK_LIMIT, MeetingFilter, StatementFilter
+from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
     PUBLIC_STATES,
     Attendance,
@@ -37,10 +37,14 @@ class FilteredListView(FilterView):
         # Always bound, so that an address with no parameters is simply a valid empty choice.
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
 
+    beyond_last = None  # the page number asked for, when it is beyond the last page
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if not self.filterset.is_valid():
             response.status_code = 400
+        elif self.beyond_last:
+            response.status_code = 404  # the last page is shown, and says so
         return response
 
     def get_context_data(self, **kwargs):
@@ -48,17 +52,36 @@ class FilteredListView(FilterView):
         # The links to other pages keep every parameter but the page.
         params = [(k, v) for k, values in self.request.GET.lists() if k != "page" for v in values]
         context["page_query"] = "?" + (urlencode(params) + "&" if params else "")
+        page = context["page_obj"]
+        if page is not None:
+            context["page_range"] = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        context["beyond_last"] = self.beyond_last
         return context
 
     def paginate_queryset(self, queryset, page_size):
-        page = whole_number(self.request.GET.get("page") or "1")
-        if not page:
+        """The page asked for; beyond the last, the last (the page says so, and answers 404)."""
+        number = whole_number(self.request.GET.get("page") or "1")
+        if not number:
             raise Http404("That page number is not a whole number from 1 up.")
-        return super().paginate_queryset(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size)
+        if number > paginator.num_pages:
+            self.beyond_last, number = number, paginator.num_pages
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def search_context(self, matched: bool) -> dict:
         text = self.filterset.search_text
-        context = {"search_text": text, "search_note": clean_query(self.request.GET.get("q"))[1]}
+        context = {
+            "search_text": text,
+            "search_note": clean_query(self.request.GET.get("q"))[1],
+            # A quoted phrase is shown in its own quotes, not in the heading's too.
+            "search_quoted": bool(re.fullmatch(r'"[^"]*"', text)),
+        }
+        # A search that names a person or a topic offers their page.
+        name = " ".join(re.sub(r'["*]|(?:^|\s)-\S*', " ", text).split())
+        if len(name) >= NAME_AT_LEAST:
+            context["named_people"] = Participant.objects.in_index().named(name).order_by("-meeting_count")[:5]
+            context["named_topics"] = Topic.objects.named(name)[:3]
         # A search that matched has words to look for: PostgreSQL is asked only when none matched.
         if text and not matched and not has_lexemes(text):
             context["search_note"] = (
@@ -118,6 +141,7 @@ class MeetingListView(FilteredListView):
         return context
 
 
+NAME_AT_LEAST = 3  # characters of a search before people and topics so named are offered
 OLD_ORDERS = {"newest": "-date", "oldest": "date"}  # the list's ?sort= values until December 2026
 HITS_PER_CARD = 3  # a search's best-matching statements shown on each meeting's card
 
@@ -354,6 +378,27 @@ class CitationDownloadView(View):
         if not public:
             response.status_code = 410  # no longer published: the data to trace a citation, no more
         return response
+
+
+class ParticipantListView(FilteredListView):
+    """Everyone who attends a published meeting: their offices and years, and how many meetings."""
+
+    filterset_class = ParticipantFilter
+    template_name = "meetings/participant_list.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return Participant.objects.in_index()
+
+
+class TopicListView(ListView):
+    """Every topic, with its numbers of published meetings and statements."""
+
+    template_name = "meetings/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return Topic.objects.in_index().order_by("name")
 
 
 class ParticipantDetailView(DetailView):

@@ -102,3 +102,50 @@ def test_the_meeting_list_finds_a_japanese_word(cjk_readouts, client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Japan" in page and "1 meeting" in page.replace("\xa0", " ")
+
+
+@pytest.fixture
+def names(db) -> dict[str, Meeting]:
+    from tests.meetings.conftest import make_meeting
+
+    return {
+        "kono": make_meeting(statements=("Minister Kōno Tarō met the minister.",)),
+        "konishi": make_meeting(statements=("Ambassador Konishi spoke of the konbu trade.",)),
+        "abe": make_meeting(statements=("Prime Minister Abe spoke.",)),
+    }
+
+
+def found(text: str, names: dict[str, Meeting]) -> set[str]:
+    by_pk = {meeting.pk: name for name, meeting in names.items()}
+    return {by_pk[pk] for pk in Meeting.objects.search(text).values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kono", {"kono"}),  # accents set aside, in the readout ...
+        ("Kōno", {"kono"}),  # ... and in the query
+        ("KÔNO taro", {"kono"}),
+        ("Kon*", {"kono", "konishi"}),  # a prefix: every word that begins so
+        ("kōn*", {"kono", "konishi"}),
+        ("Kon* ambassador", {"konishi"}),
+        ("Kon* -ambassador", {"kono"}),
+        ("-Konishi*", {"kono", "abe"}),  # an excluded prefix excludes the word as written
+        ('"Minister Kon*"', set()),  # inside quotes "*" is only punctuation: the phrase "minister kon"
+        ("Prime*", {"abe"}),
+        ("zzz*", set()),
+    ],
+)
+def test_search_sets_accents_aside_and_takes_prefixes(names, text, expected):
+    assert found(text, names) == expected
+
+
+def test_a_prefix_is_highlighted_in_the_words_it_matches(names, client):
+    page = client.get("/", {"q": "Kon*"}).content.decode()
+    assert "<mark>Kōno</mark>" in page
+    assert "<mark>Konishi</mark>" in page
+    assert "<mark>konbu</mark>" in page
+
+
+def test_a_query_of_stars_alone_has_no_words_to_look_for(names, client):
+    assert "Your search has no words to look for" in client.get("/", {"q": "* **"}).content.decode()

@@ -218,10 +218,17 @@ def test_page_links_keep_every_choice_but_the_page(client, monkeypatch):
 def test_the_list_addresses_follow_the_script_prefix():
     set_script_prefix("/archive/")
     try:
-        assert site_urls(None) == {"site_urls": {"meetings": "/archive/", "statements": "/archive/statements/"}}
+        assert site_urls(None) == {
+            "site_urls": {
+                "meetings": "/archive/",
+                "statements": "/archive/statements/",
+                "people": "/archive/people/",
+                "topics": "/archive/topics/",
+            }
+        }
     finally:
         set_script_prefix("/")
-    assert site_urls(None) == {"site_urls": {"meetings": "/", "statements": "/statements/"}}
+    assert site_urls(None)["site_urls"]["people"] == "/people/"
 
 
 @pytest.mark.parametrize(
@@ -490,8 +497,9 @@ def test_a_person_recorded_in_two_parts_is_shown_in_the_larger(client):
 def test_list_pages_use_a_bounded_number_of_queries(client, archive, django_assert_max_num_queries, url):
     # The first reader, in a process that reads the facet index: the version, the index's state
     # (twice) and its meetings, the matches (with its SET LOCAL in a savepoint), the page's ids,
-    # meetings, people and topics, the best statements (two), the facets' labels.
-    with django_assert_max_num_queries(17):
+    # meetings, people and topics, the best statements (two), the facets' labels; for a search,
+    # the people and topics it names.
+    with django_assert_max_num_queries(19):
         assert client.get(url).status_code == 200
 
 
@@ -501,7 +509,8 @@ def test_list_pages_use_a_bounded_number_of_queries(client, archive, django_asse
         # The version (the facets and their counts are kept); the page's ids, its meetings and
         # what their cards show (people, topics).
         ("/", 5),
-        ("/?q=abductions&level=foreign-ministers", 7),  # ... and the best-matching statements
+        # ... the best-matching statements, and the people and topics the search names
+        ("/?q=abductions&level=foreign-ministers", 9),
     ],
 )
 def test_a_new_list_page_reads_the_kept_facets(client, archive, django_assert_num_queries, url, queries):
@@ -786,3 +795,81 @@ def test_the_order_control_shows_the_order_in_force(client):
     assert selected({"q": "cooperation"}) == ["relevance"]
     assert selected({"q": "cooperation", "sort": "date"}) == ["date"]
     assert "relevance" not in selected({"sort": "relevance"})
+
+
+def test_the_index_of_people_lists_those_at_published_meetings(client, archive):
+    response = client.get("/people/")
+    assert response.status_code == 200
+    rows = [(p.name, p.meeting_count, p.first_year, p.last_year) for p in response.context["object_list"]]
+    assert ("Taro Kono", 2, 2017, 2018) in rows
+    assert all(count > 0 for _, count, _, _ in rows)
+    by_meetings = client.get("/people/", {"sort": "-meetings"}).context["object_list"]
+    counts = [p.meeting_count for p in by_meetings]
+    assert counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.parametrize("name", ["kono", "KŌNO", "Tarō Kō", "aro Ko"])
+def test_the_index_of_people_finds_a_name_in_any_case_and_accent(client, archive, name):
+    found = [p.slug for p in client.get("/people/", {"name": name}).context["object_list"]]
+    assert found == ["taro-kono"]
+
+
+def test_the_index_of_people_says_what_to_try_when_nobody_is_so_named(client, archive):
+    page = client.get("/people/", {"name": "Zzyzx"}).content.decode()
+    assert "Nobody at a published meeting has a name that holds “Zzyzx”." in page
+    assert 'href="/?q=Zzyzx"' in page
+
+
+def test_the_index_of_people_refuses_a_country_it_does_not_know(client, archive):
+    assert client.get("/people/", {"country": "XXX"}).status_code == 400
+
+
+def test_the_index_of_topics_counts_published_meetings_and_statements(client, archive):
+    topics = {t.slug: (t.meeting_count, t.statement_count) for t in client.get("/topics/").context["topics"]}
+    assert topics["abductions"] == (3, 4)  # 2018 (two statements), 2016, 2012
+    assert topics["comfort-women"] == (3, 3)  # 2017 (each government's readout), 2012
+    draft = make_meeting(status=Status.DRAFT, topics=(topic("abductions"),))
+    assert draft.statements.filter(topics__slug="abductions").exists()
+    cache.clear()
+    assert {t.slug: t.meeting_count for t in client.get("/topics/").context["topics"]}["abductions"] == 3
+
+
+def test_a_search_that_names_a_person_offers_their_page(client, archive):
+    page = client.get("/", {"q": "Kōno"}).content.decode()
+    assert 'People so named: <a href="/people/taro-kono/">Taro Kono</a>' in page
+    assert 'Topic: <a href="/topics/abductions/">Abductions</a>' in client.get("/", {"q": "abduction"}).content.decode()
+
+
+def test_a_quoted_search_is_not_quoted_twice_in_the_heading(client, archive):
+    page = client.get("/", {"q": '"comfort women"'}).content.decode()
+    assert '<h1 id="results-title">Meetings matching &quot;comfort women&quot;</h1>' in page
+    assert "<title>&quot;comfort women&quot; — Meetings" in page
+
+
+def test_pagination_shows_the_first_the_last_and_nearby_pages(client, archive, monkeypatch):
+    for day in range(1, 25):
+        make_meeting(date=date(2019, 1, day))
+    monkeypatch.setattr(MeetingListView, "paginate_by", 2)
+    response = client.get("/", {"page": "7", "level": "foreign-ministers"})
+    assert response.context["page_range"] == [1, "…", 5, 6, 7, 8, 9, "…", 14]  # 28 meetings, 2 a page
+    page = response.content.decode()
+    assert 'aria-current="page" href="?level=foreign-ministers&amp;page=7"' in page
+    assert 'aria-label="Last page, 14"' in page
+
+
+def test_a_page_beyond_the_last_says_so_and_shows_the_last(client, archive):
+    response = client.get("/", {"page": "90"})
+    assert response.status_code == 404
+    assert response.context["page_obj"].number == 1
+    assert "There is no page 90: this list has 1 page." in response.content.decode()
+    statements = client.get("/statements/", {"page": "3"})
+    assert statements.status_code == 404
+    assert "There is no page 3" in statements.content.decode()
+
+
+def test_no_results_say_what_to_try(client, archive):
+    page = client.get("/", {"q": "zzyzx", "level": "summit"}).content.decode()
+    assert "No meetings match “zzyzx” with the choices in force." in page
+    assert '<a href="/?q=zzyzx">keep only the search</a>' in page
+    assert "<code>negotiat*</code>" in page
+    assert '<a href="/statements/?q=zzyzx">Search the statements</a>' in page
