@@ -109,9 +109,7 @@ class Citation:
         label = ""
         if statement is not None:
             url += f"#{statement.anchor}"
-            label = (
-                f"paragraph {statement.number}" if statement.number else f"paragraph {statement.position} (unnumbered)"
-            )
+            label = statement.paragraph
             issuer = issuer or statement.readout.issuer
             if issuer:
                 label += f" of the {country_name(issuer)} readout"
@@ -198,6 +196,8 @@ class Citation:
         lines += [("AU", a) for a in self.authors]
         lines += [
             ("TI", self.title + (f", {self.statement_label}" if self.statement_label else "")),
+            # Where the meeting was held is a note: RIS's CY is the place of publication.
+            *([("N1", f"Meeting held in {self.place}")] if self.place else []),
             *(
                 [("DA", f"{self.meeting_date:%Y/%m/%d}"), ("PY", str(self.meeting_date.year))]
                 if self.meeting_date
@@ -210,13 +210,8 @@ class Citation:
             ("ID", self.public_id),
             *([("ET", f"Version {self.version}")] if self.version else []),
         ]
-        if self.place:
-            lines.append(("CY", self.place))
-        lines.append(("ER", ""))
-        return (
-            "\r\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines)
-            + "\r\n"
-        )
+        lines.append(("ER", ""))  # "ER  - ", its space included, as the RIS specification writes it
+        return "\r\n".join(f"{tag}  - {value}" for tag, value in lines) + "\r\n"
 
     def csl_json(self) -> list[dict]:
         item = {
@@ -233,7 +228,9 @@ class Citation:
             "accessed": {"date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]},
             "container-title": ARCHIVE,
             "URL": self.url,
-            "number": self.public_id,
+            # The record's identifier where styles print an archive's own reference; "number"
+            # would be printed "No. Scspsv4u", capitalised, by styles that show it.
+            "archive_location": f"record {self.public_id}",
             **({"version": str(self.version)} if self.version else {}),
         }
         if self.place:
@@ -241,9 +238,16 @@ class Citation:
         return [item]
 
     def highwire(self) -> list[tuple[str, str]]:
+        """The page's Highwire Press tags, as Zotero's "Embedded Metadata" translator reads them
+        (zotero/translators, "Embedded Metadata.js"): citation_technical_report_institution
+        makes the item a report, not the journal article a bare citation_title makes it. An
+        author with a comma is taken as "Last, First" (ZU.cleanAuthor's useComma) and the comma
+        is trimmed: "Ministry of Foreign Affairs of Japan," is one name kept whole, where without
+        it the last word would be taken for a family name ("Japan") and the rest for a first."""
         tags = [("citation_title", self.title)]
-        tags += [("citation_author", a) for a in self.authors]
+        tags += [("citation_author", f"{a},") for a in self.authors]
         tags += [
+            ("citation_technical_report_institution", ARCHIVE),
             *(
                 [
                     ("citation_date", f"{self.meeting_date:%Y/%m/%d}"),

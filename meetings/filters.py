@@ -333,12 +333,35 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     speaker = ChoicesFilter(method="filter_speaker", choices=participant_choices)
     topic = ChoicesFilter(method="filter_topic", choices=topic_choices)
     issuer = ChoicesFilter(field_name="readout__issuer", choices=country_choices)
+    year = ChoicesFilter(
+        field_name="meeting__year", choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown"
+    )
+    date_from = django_filters.DateFilter(field_name="meeting__date", lookup_expr="gte", label="From")
+    date_to = django_filters.DateFilter(field_name="meeting__date", lookup_expr="lte", label="To")
+    sort = django_filters.ChoiceFilter(
+        method="keep_order",  # applied by filter_queryset, which has the words
+        choices=[("relevance", "Relevance"), ("-date", "Newest first"), ("date", "Oldest first")],
+        empty_label=None,
+        label="Order",
+    )
 
     class Meta:
         model = Statement
         fields = []
 
     rank_bounded = False
+
+    def keep_order(self, queryset, name, value):
+        return queryset
+
+    @property
+    def order_in_force(self) -> str:
+        """The order the list is in (the sort control shows it): the one chosen, else by
+        relevance for a search and newest first otherwise."""
+        chosen = self.form.cleaned_data.get("sort") if self.is_valid() else ""
+        if chosen in ("date", "-date"):
+            return chosen
+        return "relevance" if self.search_text else "-date"
 
     def filter_speaker(self, queryset, name, value):
         spoken = Statement.speakers.through.objects.filter(participant__slug__in=value).values("statement_id")
@@ -350,14 +373,28 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if self.order_in_force == "date":
+            return queryset.order_by(F("meeting__date").asc(nulls_last=True), "readout_id", "position")
         order = [F("meeting__date").desc(nulls_last=True), "readout_id", "position"]
-        if self.search_text:
+        if self.order_in_force == "relevance":
             # Ranking computes ts_rank for every match: above RANK_LIMIT matches (counted no
             # further than that) they are shown newest first, as the meeting list does.
             if queryset.order_by().values("pk")[: RANK_LIMIT + 1].count() <= RANK_LIMIT:
                 return queryset.by_relevance(self.search_text, order)
             self.rank_bounded = True
         return queryset.order_by(*order)
+
+    def years_and_issuers(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """The years of the published meetings, newest first, and the governments that issued
+        their readouts (code, name): the choices the form offers, kept until the archive changes."""
+
+        def find():
+            published = Meeting.objects.published().order_by()
+            years = sorted({str(y) if y else UNKNOWN_YEAR for y in published.values_list("year", flat=True).distinct()})
+            issuers = published.values_list("readouts__issuer", flat=True).distinct()
+            return years[::-1], sorted((code, country_name(code)) for code in issuers if code)
+
+        return kept("statement-choices", archive_version(self.request), [], find)
 
     def speaker_counts(self) -> list[dict]:
         """Speakers of the statements that match everything but the speaker choice, with counts
@@ -367,7 +404,11 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
             if name != "speaker":
                 queryset = self.filters[name].filter(queryset, value)
         data = self.form.cleaned_data
-        parts = [self.search_text, sorted(data.get("topic") or []), sorted(data.get("issuer") or [])]
+        parts = [self.search_text] + [
+            sorted(value) if isinstance(value, list) else value
+            for name, value in sorted(data.items())
+            if name not in ("q", "speaker", "sort")
+        ]
 
         def count() -> list[dict]:
             spoken = Statement.speakers.through.objects.filter(statement__in=queryset.order_by().values("pk"))

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from .caching import archive_changed
 from .search import CONFIG as SEARCH_CONFIG
-from .search import CJKBigrams, headline, render_marked, search_query
+from .search import CJKBigrams, headline, render_marked, render_passage, search_query
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
@@ -769,8 +769,10 @@ class StatementQuerySet(models.QuerySet):
     def highlighted(self, text: str, *, whole: bool = False) -> dict[int, SafeString]:
         """These statements' text with the words of a search marked ({pk: html}): the whole
         text, or (whole=False) its best passages."""
-        rows = self.order_by().annotate(marked=headline("text", text, whole=whole)).values_list("pk", "marked")
-        return {pk: render_marked(marked) for pk, marked in rows}
+        rows = self.order_by().annotate(marked=headline("text", text, whole=whole))
+        if whole:
+            return {pk: render_marked(marked) for pk, marked in rows.values_list("pk", "marked")}
+        return {pk: render_passage(marked, full) for pk, marked, full in rows.values_list("pk", "marked", "text")}
 
     def best_matches(self, text: str, *, per_meeting: int) -> dict[int, list["Statement"]]:
         """The statements of these that best match a search, at most `per_meeting` of each
@@ -788,7 +790,7 @@ class StatementQuerySet(models.QuerySet):
         )
         best: dict[int, list[Statement]] = {}
         for statement in sorted(statements, key=lambda s: (s.meeting_id, order[s.pk])):
-            statement.snippet = render_marked(statement.marked)
+            statement.snippet = render_passage(statement.marked, statement.text)
             best.setdefault(statement.meeting_id, []).append(statement)
         return best
 
@@ -842,6 +844,14 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.readout.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def paragraph(self) -> str:
+        """How pages and citations name it: "paragraph 2" by its number as printed, or by its
+        place where the readout gives it none (or only a bullet: "○", "°")."""
+        if re.search(r"\w", self.number):
+            return f"paragraph {self.number}"
+        return f"paragraph {self.position} (unnumbered)"
 
     @property
     def anchor(self) -> str:

@@ -14,7 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connections, router
 from django.db.models import F, Func, TextField, Value
 from django.db.models.sql import Query
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 CONFIG = "archive"  # English, accents set aside (migration 0027): "Kōno" finds "Kono"
@@ -100,7 +100,7 @@ def has_lexemes(text: str) -> bool:
 def headline(field: str, text: str, *, whole: bool = False) -> SearchHeadline:
     options = {"start_sel": START, "stop_sel": STOP, "highlight_all": whole}
     if not whole:
-        options.update(max_words=45, min_words=20, max_fragments=2, fragment_delimiter=" … ")
+        options.update(max_words=45, min_words=20, max_fragments=2, fragment_delimiter=FRAGMENT_DELIMITER)
     return SearchHeadline(F(field), search_query(text), config=CONFIG, **options)
 
 
@@ -109,6 +109,27 @@ def render_marked(text: str) -> SafeString:
     if not WELL_MARKED.fullmatch(text):  # ts_headline closes each mark it opens; be sure
         return escape(text.replace(START, "").replace(STOP, ""))
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 - escaped
+
+
+FRAGMENT_DELIMITER = " … "
+
+
+TAG = re.compile(r"<[^<>]*>")
+
+
+def letters(text: str) -> str:
+    """The text's letters and digits alone, to compare a passage with the text it is from."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+def render_passage(marked: str, text: str) -> SafeString:
+    """A headline of passages (render_marked), with an ellipsis where it leaves the text's
+    beginning or end out: the reader sees that the statement goes on."""
+    fragments = [letters(f) for f in marked.replace(START, "").replace(STOP, "").split(FRAGMENT_DELIMITER)]
+    whole = letters(TAG.sub("", text))  # ts_headline leaves out what it takes for markup
+    before = "" if whole.startswith(fragments[0]) else "… "
+    after = "" if whole.endswith(fragments[-1]) else " …"
+    return format_html("{}{}{}", before, render_marked(marked), after)
 
 
 def highlight_texts(texts: list[str], text: str) -> list[tuple[bool, SafeString]]:

@@ -160,6 +160,7 @@ class StatementListView(FilteredListView):
         if self.filterset.is_valid():
             context["speakers"] = self.filterset.speaker_counts()
             context["topics"] = Topic.objects.all()
+            context["years"], context["issuers"] = self.filterset.years_and_issuers()
             text = self.filterset.search_text
             page = list(context["object_list"])
             if text and page:
@@ -288,6 +289,8 @@ class MeetingDetailView(View):
             "pending": pending and request.user.is_staff and view.version is None,
             "search_text": text,
             "matches": matches,
+            # The meeting's lasting address, whichever version is read.
+            "canonical_url": request.build_absolute_uri(shown.meeting.get_absolute_url()),
             "citation": cite(
                 view.meeting, request, accessed=accessed, issuers=view.issuers, version=cited.number if cited else None
             ),
@@ -372,7 +375,10 @@ class CitationDownloadView(View):
             response = HttpResponse(citation.ris(), content_type="application/x-research-info-systems; charset=utf-8")
         else:
             response = JsonResponse(
-                citation.csl_json(), safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
+                citation.csl_json(),
+                safe=False,
+                json_dumps_params={"ensure_ascii": False, "indent": 2},
+                content_type="application/vnd.citationstyles.csl+json",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         if not public:

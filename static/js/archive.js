@@ -1,12 +1,22 @@
 // Apply a facet choice as soon as it is made; the page works the same without this script.
 document.addEventListener("DOMContentLoaded", () => {
+  addCopyButtons();
   const form = document.getElementById("facet-form");
   if (!form) return;
-  // On a phone the list comes first: the choices fold away until asked for.
   const toggle = form.closest("details");
-  if (toggle && window.matchMedia("(max-width: 52rem)").matches) toggle.open = false;
+  // A choice reloads the page: the control chosen is remembered, so that the panel stays open
+  // (on a phone, for the next choice) and keyboard focus returns to it.
+  const key = "facet-choice";
+  const saved = JSON.parse(sessionStorage.getItem(key) || "null");
+  sessionStorage.removeItem(key);
+  // On a phone the list comes first: the choices fold away until asked for.
+  if (toggle && window.matchMedia("(max-width: 52rem)").matches && !saved) toggle.open = false;
   form.addEventListener("change", (event) => {
-    if (event.target.matches("input[type=checkbox], select")) form.requestSubmit();
+    const control = event.target;
+    if (!control.matches("input[type=checkbox], select")) return;
+    const value = control.matches("input") ? control.value : null;
+    sessionStorage.setItem(key, JSON.stringify({ name: control.name, value }));
+    form.requestSubmit();
   });
   form.querySelectorAll(".facet__values--long").forEach((list) => {
     const hidden = list.querySelectorAll(".facet__more");
@@ -24,4 +34,42 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     list.after(button);
   });
+  if (saved) {
+    const name = CSS.escape(saved.name);
+    const control =
+      (saved.value !== null && form.querySelector(`[name="${name}"][value="${CSS.escape(saved.value)}"]`)) ||
+      form.querySelector(`[name="${name}"]`);
+    if (control) {
+      const list = control.closest(".is-collapsed");
+      if (list && control.closest(".facet__more")) list.nextElementSibling?.click();  // shown again
+      control.focus();
+    }
+  }
 });
+
+// A "Copy" button beside each permalink and citation ([data-copy]); without the script, or
+// without the clipboard, the text is there to select.
+function addCopyButtons() {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("[data-copy]").forEach((element) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", `Copy ${element.dataset.copy}`);
+    const status = document.createElement("span");
+    status.className = "copy__status";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", async () => {
+      const text = element.href || element.textContent.trim();
+      try {
+        await navigator.clipboard.writeText(text);
+        status.textContent = "Copied";
+      } catch {
+        status.textContent = "Select the text to copy it";
+      }
+      setTimeout(() => { status.textContent = ""; }, 3000);
+    });
+    element.after(button, status);
+  });
+}

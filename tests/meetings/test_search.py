@@ -149,3 +149,19 @@ def test_a_prefix_is_highlighted_in_the_words_it_matches(names, client):
 
 def test_a_query_of_stars_alone_has_no_words_to_look_for(names, client):
     assert "Your search has no words to look for" in client.get("/", {"q": "* **"}).content.decode()
+
+
+def test_a_passage_that_leaves_the_text_out_says_so():
+    from meetings.search import render_passage
+
+    text = "The ministers met in Tokyo. They discussed the abductions issue at length. Then they dined."
+    assert render_passage(f"They discussed the {START}abductions{STOP} issue", text) == (
+        "… They discussed the <mark>abductions</mark> issue …"
+    )
+    assert (
+        render_passage(f"The ministers met in {START}Tokyo{STOP}", text) == "The ministers met in <mark>Tokyo</mark> …"
+    )
+    assert render_passage(f"{START}Then{STOP} they dined.", text) == "… <mark>Then</mark> they dined."
+    assert render_passage(f"The ministers met … they {START}dined{STOP}.", text) == (
+        "The ministers met … they <mark>dined</mark>."
+    )

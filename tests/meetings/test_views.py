@@ -265,7 +265,7 @@ def test_search_results_highlight_the_matching_words(client):
     card = html[html.index(f'href="{meeting.get_absolute_url()}?q=') :]
     first_hit = re.search(r'<ul class="card__hits"><li><a class="hit__num" href="([^"]*)">([^<]*)</a>', card)
     assert unescape(first_hit.group(1)) == f"{meeting.get_absolute_url()}?q=%22comfort%20women%22#{statement.anchor}"
-    assert first_hit.group(2) == "JPN 2 (3)"
+    assert first_hit.group(2) == "Japan’s readout, paragraph 2 (3)"
 
 
 def test_highlight_follows_onto_the_meeting_page(client):
@@ -451,7 +451,8 @@ def test_meeting_page_head_has_highwire_and_json_ld(client):
     meeting = make_meeting(date=date(2012, 4, 7), title="Japan-ROK Foreign Ministers' Meeting (Overview)")
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert '<meta name="citation_title" content="Japan-ROK Foreign Ministers&#x27; Meeting (Overview)">' in html
-    assert '<meta name="citation_author" content="Ministry of Foreign Affairs of Japan">' in html
+    assert '<meta name="citation_author" content="Ministry of Foreign Affairs of Japan,">' in html
+    assert '<meta name="citation_technical_report_institution" content="Readout Archive">' in html
     assert '<meta name="citation_date" content="2012/04/07">' in html
     assert '"@type": "Report"' in html
 
@@ -873,3 +874,39 @@ def test_no_results_say_what_to_try(client, archive):
     assert '<a href="/?q=zzyzx">keep only the search</a>' in page
     assert "<code>negotiat*</code>" in page
     assert '<a href="/statements/?q=zzyzx">Search the statements</a>' in page
+
+
+def test_the_statements_are_narrowed_by_year_date_and_issuer_and_ordered(client, archive):
+    def shown(**params):
+        response = client.get("/statements/", params)
+        assert response.status_code == 200
+        return [(s.meeting.date.isoformat(), s.readout.issuer) for s in response.context["object_list"]]
+
+    everything = shown()
+    in_2017 = shown(year="2017")
+    assert in_2017 and {d[:4] for d, _ in in_2017} == {"2017"}
+    assert in_2017 == [row for row in everything if row[0].startswith("2017")]
+    assert shown(date_from="2017-01-01", date_to="2017-12-31") == in_2017
+    assert {issuer for _, issuer in shown(issuer="KOR")} == {"KOR"}
+    oldest = shown(sort="date")
+    assert [d for d, _ in oldest] == sorted(d for d, _ in everything)
+    assert client.get("/statements/", {"year": "twenty"}).status_code == 400
+    page = client.get("/statements/", {"year": "2017"}).content.decode()
+    assert '<option value="2017" selected>2017</option>' in page
+    assert '<option value="-date" selected>Newest first</option>' in page
+
+
+@pytest.mark.parametrize(
+    "number, label",
+    [
+        ("2", "paragraph 2"),
+        ("(3)", "paragraph (3)"),
+        ("○", "paragraph 1 (unnumbered)"),
+        ("", "paragraph 1 (unnumbered)"),
+    ],
+)
+def test_a_hit_names_the_readout_and_paragraph_in_words(client, number, label):
+    make_meeting(issuers=("KOR",), statements=({"number": number, "text": "The ministers discussed whaling."},))
+    html = client.get("/", {"q": "whaling"}).content.decode()
+    assert f"Republic of Korea’s readout, {label}</a>" in html
+    assert f"Republic of Korea’s readout</p>" in client.get("/statements/", {"q": "whaling"}).content.decode()
