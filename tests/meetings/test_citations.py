@@ -109,6 +109,62 @@ def test_csl_json_is_rendered_by_citeproc_with_real_styles(client, summit, style
     assert entry.count("Readout Archive") == 1, entry
 
 
+def test_csl_json_download(client, summit):
+    data = json.loads(client.get(f"/meetings/{summit.public_id}/cite.json").content)
+    assert data[0]["title"] == "Japan-ROK Summit Meeting"
+    assert data[0]["issued"] == {"date-parts": [[2017, 9, 7]]}
+    assert data[0]["URL"] == permalink(summit)
+    assert data[0]["author"] == [{"literal": "Ministry of Foreign Affairs of Japan"}]
+    assert data[0]["archive_location"] == f"record {summit.public_id}"
+    assert data[0]["version"] == "1"
+    assert "number" not in data[0]
+
+
+def test_statement_citation_points_at_its_anchor(client, summit):
+    statement = summit.readouts.get().statements.get(position=3)
+    text = client.get(f"/meetings/{summit.public_id}/cite.bib", {"statement": statement.key}).content.decode()
+    assert "title = {{Japan-ROK Summit Meeting, paragraph 2 of the Japan readout}}" in text
+    assert f"url = {{{permalink(summit)}#s{statement.key}}}" in text
+
+
+def test_a_positional_reference_from_before_keys_still_finds_its_statement(client, summit):
+    """Versions recorded before statements had keys: their statements are found, and anchored, by position."""
+    readout = summit.readouts.get()
+    for version in Version.objects.filter(content_type__model="statement"):
+        data = json.loads(version.serialized_data)
+        del data[0]["fields"]["key"], data[0]["fields"]["anchors"]
+        Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
+    text = client.get(f"/meetings/{summit.public_id}/cite.bib", {"statement": f"{readout.pk}-3"}).content.decode()
+    assert "title = {{Japan-ROK Summit Meeting, paragraph 2 of the Japan readout}}" in text
+    assert f"url = {{{permalink(summit)}#r{readout.pk}-3}}" in text
+    html = client.get(summit.get_absolute_url() + "v/1/").content.decode()
+    assert f'id="r{readout.pk}-3"' in html
+
+
+@pytest.mark.parametrize(("ref", "status"), [("abc", 400), ("1-x", 400), ("999999-1", 404)])
+def test_bad_statement_reference(client, summit, ref, status):
+    assert client.get(f"/meetings/{summit.public_id}/cite.bib", {"statement": ref}).status_code == status
+
+
+def test_chicago_and_apa_on_the_page(client, summit):
+    html = client.get(summit.get_absolute_url()).content.decode()
+    accessed = today()
+    long = f"{accessed:%B} {accessed.day}, {accessed.year}"
+    assert (
+        f"Ministry of Foreign Affairs of Japan. “Japan-ROK Summit Meeting.” September 7, 2017. Readout Archive, "
+        f"record {summit.public_id}, version 1. Accessed {long}. "
+        f'<a href="{permalink(summit)}">{permalink(summit)}</a>.'
+    ) in html
+    assert (
+        f"Ministry of Foreign Affairs of Japan. (2017, September 7). Japan-ROK summit meeting [Meeting readout, version 1]. "
+        f"Readout Archive. Retrieved {long}, from {permalink(summit)}"
+    ) in html
+
+
+def test_unknown_format_is_not_found(client, summit):
+    assert client.get(f"/meetings/{summit.public_id}/cite.docx").status_code == 404
+
+
 def zotero_clean_author(author: str, use_comma: bool) -> dict:
     """Zotero's ZU.cleanAuthor (zotero/utilities), as the Embedded Metadata translator calls it
     for each citation_author: leading and trailing punctuation trimmed, then "Last, First" split

@@ -909,4 +909,4 @@ def test_a_hit_names_the_readout_and_paragraph_in_words(client, number, label):
     make_meeting(issuers=("KOR",), statements=({"number": number, "text": "The ministers discussed whaling."},))
     html = client.get("/", {"q": "whaling"}).content.decode()
     assert f"Republic of Korea’s readout, {label}</a>" in html
-    assert f"Republic of Korea’s readout</p>" in client.get("/statements/", {"q": "whaling"}).content.decode()
+    assert "Republic of Korea’s readout</p>" in client.get("/statements/", {"q": "whaling"}).content.decode()
