@@ -75,3 +75,51 @@ def test_phone_layout(browser, archive, shot):
     assert page.locator(".card").count() == 2
     shot(page, "phone")
     context.close()
+
+
+def test_on_a_phone_choices_follow_one_another_and_focus_stays_on_the_choice(browser, archive, shot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(archive + "/")
+    page.locator("details.facets__toggle > summary").click()
+    page.locator("#facet-level input[value='summit']").check()
+    page.wait_for_url(re.compile(r"level=summit"))
+    page.wait_for_load_state("load")
+    assert page.locator("details.facets__toggle").get_attribute("open") == ""  # still open for the next
+    assert page.evaluate("document.activeElement.name + '=' + document.activeElement.value") == "level=summit"
+    page.locator("#facet-level input[value='foreign-ministers']").check()
+    page.wait_for_url(re.compile(r"level=foreign-ministers"))
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.activeElement.value") == "foreign-ministers"
+    shot(page, "phone-choices")
+    context.close()
+
+
+def test_every_filter_is_reached_without_a_scroll_area_of_its_own(page, archive):
+    page.goto(archive + "/")
+    facets = page.locator("aside.facets")
+    assert facets.evaluate("el => el.scrollHeight <= el.clientHeight")
+    page.locator("select[name=sort]").scroll_into_view_if_needed()
+    assert page.locator("select[name=sort]").is_visible()
+
+
+def test_the_index_of_people_finds_a_name_whatever_its_case_and_accents(page, archive, shot):
+    page.goto(archive + "/people/")
+    page.get_by_label("Name, in any spelling").fill("KŌNO")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_url(re.compile(r"name=K"))
+    assert page.locator("table.index tbody tr").count() == 1
+    page.get_by_role("link", name="Taro Kono", exact=True).click()
+    page.wait_for_url(re.compile(r"/people/"))
+    shot(page, "people")
+
+
+def test_the_permalink_and_citations_can_be_copied(browser, archive):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    meeting = Meeting.objects.get(date="2012-04-07")
+    page.goto(archive + meeting.get_absolute_url())
+    page.get_by_role("button", name="Copy the permalink").click()
+    assert page.get_by_text("Copied").first.is_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("a.permalink").get_attribute("href")
+    context.close()
