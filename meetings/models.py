@@ -1,5 +1,6 @@
 import re
 import secrets
+from urllib.parse import urlsplit
 
 import reversion
 from django.contrib.postgres.fields import ArrayField
@@ -514,6 +515,11 @@ class Readout(models.Model):
     @property
     def issuer_name(self) -> str:
         return country_name(self.issuer)
+
+    @property
+    def source_host(self) -> str:
+        """The site its source address is on ("www.mofa.go.jp"), as readers know publishers."""
+        return urlsplit(self.source_url).hostname or self.source_url
 
 
 class Rank(models.TextChoices):

@@ -15,6 +15,11 @@ urlpatterns = [
         kept_page(views.MeetingDetailView.as_view()),
         name="meeting-version",
     ),
+    path(
+        "meetings/<str:public_id>/<slug:slug>/v/<int:number>/changes/",
+        kept_page(views.MeetingChangesView.as_view()),
+        name="meeting-changes",
+    ),
     re_path(
         r"^meetings/(?P<public_id>[^/]+)/cite\.(?P<fmt>bib|ris|json)$",
         views.CitationDownloadView.as_view(),

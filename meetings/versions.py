@@ -7,13 +7,14 @@ Editor), numbered from 1 in the order they were made; a number, once given, alwa
 the same content.
 """
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from reversion.models import Version
 
-from .models import Attendance, Meeting, Participant, Readout, Statement, Status, Topic, group_sides
+from .models import Attendance, Meeting, Participant, Readout, Statement, Status, Topic, country_name, group_sides
 
 
 @dataclass
@@ -145,4 +146,130 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
     )
     return MeetingView(
         snapshot, list(views.values()), group_sides(attendances, [r.issuer for r in readouts]), meeting_topics, public
+    )
+
+
+# --- What changed between two versions -------------------------------------------------------
+
+# The meeting's fields a reader sees, in the order its page shows them.
+SHOWN_FIELDS = ["title", "date", "start_time", "duration_minutes", "level", "format", "city", "country", "occasion"]
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class StatementChange:
+    """One statement in one readout: added, removed, or changed (its words, number, heading,
+    speakers or topics), with the words' differences as (kind, text) pieces: "same", "removed",
+    "added"."""
+
+    kind: str  # "added", "removed" or "changed"
+    issuer: str
+    label: str
+    anchor: str
+    words: list[tuple[str, str]] = field(default_factory=list)
+    details: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class Changes:
+    fields: list[FieldChange]
+    statements: list[StatementChange]
+    people_added: list[str]
+    people_removed: list[str]
+    topics_added: list[str]
+    topics_removed: list[str]
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+
+def shown_value(meeting: Meeting, name: str) -> str:
+    value = getattr(meeting, name)
+    if value in (None, ""):
+        return "—"
+    display = getattr(meeting, f"get_{name}_display", None)
+    if display is not None:
+        return str(display())
+    if name == "country":
+        return country_name(value)
+    return str(value)
+
+
+def word_changes(before: str, after: str) -> list[tuple[str, str]]:
+    """The differences of two texts, word by word (difflib), as ("same" | "removed" | "added",
+    text) pieces; the template marks them, escaped as everything it shows."""
+    old, new = before.split(" "), after.split(" ")
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            pieces.append(("removed", " ".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            pieces.append(("added", " ".join(new[j1:j2])))
+        if op == "equal":
+            pieces.append(("same", " ".join(old[i1:i2])))
+    return pieces
+
+
+def statement_details(old: StatementView, new: StatementView) -> list[FieldChange]:
+    details = []
+    for label, before, after in [
+        ("Number", old.number, new.number),
+        ("Heading", old.heading, new.heading),
+        ("Speakers", ", ".join(p.name for p in old.speakers), ", ".join(p.name for p in new.speakers)),
+        ("Topics", ", ".join(t.name for t in old.topics), ", ".join(t.name for t in new.topics)),
+    ]:
+        if before != after:
+            details.append(FieldChange(label, before or "—", after or "—"))
+    return details
+
+
+def compare(old: MeetingView, new: MeetingView) -> Changes:
+    """What a reader would see change from one view of a meeting to another: its fields, each
+    readout's statements (matched by their keys, or by position where a version recorded
+    none), its people and its topics."""
+    fields = [
+        FieldChange(old.meeting._meta.get_field(name).verbose_name.capitalize(), before, after)
+        for name in SHOWN_FIELDS
+        if (before := shown_value(old.meeting, name)) != (after := shown_value(new.meeting, name))
+    ]
+
+    def by_ref(view: MeetingView) -> dict[tuple[str, str], StatementView]:
+        return {(r.issuer, s.key or f"p{s.position}"): s for r in view.readouts for s in r.statements}
+
+    before, after = by_ref(old), by_ref(new)
+    statements = []
+    for ref in [*after, *(r for r in before if r not in after)]:
+        issuer = ref[0]
+        if ref not in before:
+            s = after[ref]
+            statements.append(StatementChange("added", issuer, s.statement.paragraph, s.anchor, [("added", s.text)]))
+        elif ref not in after:
+            s = before[ref]
+            statements.append(StatementChange("removed", issuer, s.statement.paragraph, "", [("removed", s.text)]))
+        else:
+            o, n = before[ref], after[ref]
+            details = statement_details(o, n)
+            if o.text != n.text or details:
+                words = word_changes(o.text, n.text) if o.text != n.text else []
+                statements.append(StatementChange("changed", issuer, n.statement.paragraph, n.anchor, words, details))
+
+    def people(view: MeetingView) -> set[str]:
+        return {a.participant.name for side in view.sides for a in side["attendances"]}
+
+    def topic_names(view: MeetingView) -> set[str]:
+        return {t.name for t in view.topics}
+
+    return Changes(
+        fields=fields,
+        statements=statements,
+        people_added=sorted(people(new) - people(old)),
+        people_removed=sorted(people(old) - people(new)),
+        topics_added=sorted(topic_names(new) - topic_names(old)),
+        topics_removed=sorted(topic_names(old) - topic_names(new)),
     )

@@ -25,7 +25,7 @@ from .models import (
     role_order,
 )
 from .search import clean_query, has_lexemes, highlight_texts
-from .versions import PublicVersion, live_view, public_versions, taken_down, version_view
+from .versions import PublicVersion, compare, live_view, public_versions, taken_down, version_view
 
 
 class FilteredListView(FilterView):
@@ -294,6 +294,44 @@ class MeetingDetailView(View):
             "citation": cite(
                 view.meeting, request, accessed=accessed, issuers=view.issuers, version=cited.number if cited else None
             ),
+        }
+        return render(request, self.template_name, context)
+
+
+class MeetingChangesView(View):
+    """What changed in a meeting's record from one public version to another: from the one
+    before (or ?from=n) to version `number`."""
+
+    template_name = "meetings/meeting_changes.html"
+
+    def get(self, request, public_id, slug, number):
+        meeting = load_meeting(public_id)
+        versions = public_versions(meeting)
+        if meeting.status != Status.PUBLISHED and not request.user.is_staff:
+            if not versions:
+                raise Http404(f"No meeting has the identifier “{public_id[:40]}”.")
+            return gone(request, meeting, versions)
+        if not 1 <= number <= len(versions):
+            raise Http404(f"This meeting has no version {number}; it has {len(versions)}.")
+        raw = request.GET.get("from", "")
+        start = whole_number(raw) if raw else number - 1
+        if start is None or not 0 <= start < number:
+            return HttpResponse(
+                f"“from” must be a version before {number}: a whole number from 1 to {number - 1}.",
+                status=400,
+                content_type="text/plain",
+            )
+        after = version_view(meeting, versions[number - 1])
+        before = version_view(meeting, versions[start - 1]) if start else None
+        if slug != meeting.slug:  # an earlier title's address, as the meeting's versions answer
+            return HttpResponsePermanentRedirect(f"{meeting.get_absolute_url()}v/{number}/changes/")
+        context = {
+            "meeting": after.meeting,
+            "versions": versions,
+            "number": number,
+            "start": start,
+            "after": after,
+            "changes": compare(before, after) if before else None,
         }
         return render(request, self.template_name, context)
 

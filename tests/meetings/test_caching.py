@@ -64,6 +64,9 @@ def test_no_public_page_writes_to_the_database(client, archive):
         meeting.get_absolute_url(),
         meeting.get_absolute_url() + "?q=Kono",
         meeting.get_absolute_url() + "v/1/",
+        meeting.get_absolute_url() + "v/1/changes/",
+        "/people/",
+        "/topics/",
         f"/meetings/{meeting.public_id}/cite.bib",
     ]
     with transaction.atomic():  # a savepoint: rolled back, it undoes SET LOCAL

@@ -910,3 +910,17 @@ def test_a_hit_names_the_readout_and_paragraph_in_words(client, number, label):
     html = client.get("/", {"q": "whaling"}).content.decode()
     assert f"Republic of Korea’s readout, {label}</a>" in html
     assert "Republic of Korea’s readout</p>" in client.get("/statements/", {"q": "whaling"}).content.decode()
+
+
+def test_the_meeting_page_names_the_source_not_the_archive_s_file(client):
+    meeting = make_meeting()
+    readout = meeting.readouts.get()
+    readout.source_url = "https://www.mofa.go.jp/a_o/na/kr/page4e_000001.html"
+    readout.save()
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert readout.file_name not in html
+    assert (
+        'Source: <a href="https://www.mofa.go.jp/a_o/na/kr/page4e_000001.html" rel="noopener">www.mofa.go.jp</a>'
+        in html
+    )
+    assert "The text as Japan published it" in html
