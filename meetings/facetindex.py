@@ -227,6 +227,33 @@ class FacetIndex:
             counts[facet] = named(names, found, set(chosen.get(facet) or ()), longest.get(facet))
         return counts
 
+    def counts_by(self, selected: Bitmap, facet: str, by: str) -> dict[str, dict[str, int]]:
+        """How many of the selected meetings have each value of `facet`, by each value of `by`
+        ({year: {level: n}}): a population count of each pair of rows."""
+        rows, by_rows = self.rows(facet), self.rows(by)
+        selected = self.fit(selected)
+        out: dict[str, dict[str, int]] = {}
+        for b in by_rows:
+            found = popcounts(self.matrix[rows], selected & self.matrix[b])
+            for n in np.flatnonzero(found):
+                out.setdefault(self.keys[rows[n]][1], {})[self.keys[b][1]] = int(found[n])
+        return out
+
+    def years_by_level(self, selected: Bitmap) -> dict[int, dict[str, int]]:
+        """The selected meetings of each year (dated ones), by level: {2017: {"summit": 3}}."""
+        counts = self.counts_by(selected, "year", "level")
+        return {int(year): levels for year, levels in counts.items() if year.isdigit()}
+
+    def shares_by_year(self, selected: Bitmap) -> dict[int, float]:
+        """Of all published meetings of each year, the percentage selected (years with none
+        selected left out)."""
+        listed, every = self.years_by_level(selected), self.years_by_level(self.everything)
+        return {
+            year: 100 * sum(listed[year].values()) / sum(levels.values())
+            for year, levels in every.items()
+            if year in listed
+        }
+
 
 def named(names: list[str], found: np.ndarray, chosen: set[str], longest: int | None) -> dict[str, int]:
     """{value: count} of the values counted (not those with none), of a long facet only its

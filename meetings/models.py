@@ -681,6 +681,19 @@ class Participant(models.Model):
     def country_label(self) -> str:
         return country_name(self.country) if self.country else ""
 
+    def counterparts(self):
+        """The principals they met, of published meetings they attended (another country's, when
+        theirs is known), with the number of those meetings (`shared`), most first."""
+        meetings = Meeting.objects.published().filter(attendances__participant=self).values("pk")
+        others = Participant.objects.exclude(pk=self.pk)
+        if self.country:
+            others = others.exclude(country=self.country)
+        return (
+            others.filter(attendances__meeting__in=meetings, attendances__role=Role.PRINCIPAL)
+            .annotate(shared=models.Count("attendances__meeting", distinct=True))
+            .order_by("-shared", "name")
+        )
+
 
 class ParticipantAlias(models.Model):
     """The address of a participant merged into another: it redirects to the one kept."""

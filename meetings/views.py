@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
-from . import citations
+from . import charts, citations, facetindex
 from .caching import KEEP_SECONDS
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
@@ -138,6 +138,12 @@ class MeetingListView(FilteredListView):
         context["keep_seconds"] = KEEP_SECONDS
         if self.filterset.is_valid():
             context["chips"] = self.filterset.chips()
+            selected, index = self.filterset.selected, self.filterset.index
+            context["per_year"] = charts.meetings_per_year(index.years_by_level(selected))
+            if self.filterset.searched or context["chips"]:
+                context["share_per_year"] = charts.share_per_year(
+                    index.shares_by_year(selected), "Share of each year’s meetings that these are"
+                )
         return context
 
 
@@ -467,6 +473,14 @@ class ParticipantDetailView(DetailView):
             .order_by(newest("meeting__date"), "meeting_id", role_order())
             .distinct("meeting__date", "meeting_id")[:200]
         )
+        meetings = Meeting.objects.published().filter(attendances__participant=person).order_by()
+        per_year = meetings.values("year", "level").annotate(n=Count("pk", distinct=True))
+        counts: dict[int, dict[str, int]] = {}
+        for row in per_year:
+            if row["year"]:
+                counts.setdefault(row["year"], {})[row["level"]] = row["n"]
+        context["per_year"] = charts.meetings_per_year(counts, f"Meetings of {person.name} per year, by level")
+        context["counterparts"] = person.counterparts()[:12]
         statements = Statement.objects.filter(speakers=person, meeting__status=published)
         context["statements"] = statements.with_related().order_by(newest("meeting__date"), "position")[:50]
         context["statement_count"] = statements.count()
@@ -485,11 +499,11 @@ class TopicDetailView(DetailView):
         by_year = list(
             meetings.order_by().values("year").annotate(n=Count("pk")).order_by(F("year").asc(nulls_last=True))
         )
-        peak = max((row["n"] for row in by_year), default=1)
-        for row in by_year:
-            row["percent"] = round(100 * row["n"] / peak)
+        index = facetindex.current_index(meetings.db)
+        shares = index.shares_by_year(index.selected(index.everything, {"topic": [topic.slug]}))
         context.update(
             by_year=by_year,
+            share_per_year=charts.share_per_year(shares, f"Share of each year’s meetings on {topic.name}"),
             meeting_count=sum(row["n"] for row in by_year),
             meetings=meetings.with_related().order_by(newest())[:20],
             statements=Statement.objects.filter(topics=topic, meeting__status=Status.PUBLISHED)

@@ -1,0 +1,84 @@
+"""The charts of the record: their figures, exactly, and their geometry."""
+
+from datetime import date
+
+import pytest
+
+from meetings.charts import meetings_per_year, year_chart
+from meetings.models import Level, Topic
+from tests.meetings.conftest import make_meeting, make_participant
+
+
+def test_a_year_chart_has_every_year_between_the_first_and_the_last_and_stacks_its_series():
+    chart = year_chart(
+        "Meetings", {2015: {"summit": 2}, 2017: {"summit": 1, "foreign-ministers": 3}}, list(Level.choices[:2])
+    )
+    assert [(bar.label, bar.total) for bar in chart.bars] == [("2015", 2), ("2016", 0), ("2017", 4)]
+    assert [label for _, label in chart.ticks] == ["0", "1", "2", "3", "4"]
+    plot = chart.height - 22 - 8
+    summit, ministers = chart.bars[2].segments
+    assert (summit.height, ministers.height) == (plot / 4, plot * 3 / 4)
+    assert ministers.y + ministers.height == summit.y  # stacked on top
+    assert summit.y + summit.height == chart.baseline
+    assert chart.rows[2] == {"label": "2017", "values": [1, 3], "total": 4}
+
+
+def test_a_chart_of_nothing_is_no_chart():
+    assert meetings_per_year({}) is None
+
+
+@pytest.fixture
+def record(db):
+    abductions = Topic.objects.get(slug="abductions")
+    kono, kang, wang = (
+        make_participant(name="Taro Kono", country="JPN"),
+        make_participant(name="Kang Kyung-wha", country="KOR"),
+        make_participant(name="Wang Yi", country="CHN"),
+    )
+    make_meeting(date=date(2017, 3, 1), principals=(kono, kang), topics=(abductions,))
+    make_meeting(date=date(2017, 6, 1), principals=(kono, kang))
+    make_meeting(date=date(2017, 9, 1), level=Level.SUMMIT)
+    make_meeting(date=date(2018, 1, 5), principals=(kono, wang), topics=(abductions,))
+    make_meeting(date=date(2019, 1, 5), topics=(abductions,))
+    return kono
+
+
+def test_the_list_charts_its_meetings_per_year_by_level(client, record):
+    context = client.get("/").context
+    chart = context["per_year"]
+    assert [(r["label"], r["values"], r["total"]) for r in chart.rows] == [
+        ("2017", [1, 2], 3),
+        ("2018", [0, 1], 1),
+        ("2019", [0, 1], 1),
+    ]
+    assert context.get("share_per_year") is None  # nothing narrows the list
+
+
+def test_a_narrowed_list_charts_its_share_of_each_year_and_its_bars_lead_to_the_year(client, record):
+    response = client.get("/", {"topic": "abductions"})
+    shares = response.context["share_per_year"]
+    assert [(r["label"], round(r["total"], 1)) for r in shares.rows] == [
+        ("2017", 33.3),
+        ("2018", 100.0),
+        ("2019", 100.0),
+    ]
+    assert 'href="?topic=abductions&amp;year=2018"' in response.content.decode()
+
+
+def test_a_topic_page_charts_its_share_of_each_year(client, record):
+    response = client.get("/topics/abductions/")
+    shares = response.context["share_per_year"]
+    assert [(r["label"], round(r["total"], 1)) for r in shares.rows] == [
+        ("2017", 33.3),
+        ("2018", 100.0),
+        ("2019", 100.0),
+    ]
+    html = response.content.decode()
+    assert "<summary>The figures as a table</summary>" in html
+    assert '<th scope="row">2017</th><td class="num">33.3%</td>' in html
+
+
+def test_a_person_page_charts_their_meetings_and_names_their_counterparts(client, record):
+    response = client.get(record.get_absolute_url())
+    assert [(r["label"], r["total"]) for r in response.context["per_year"].rows] == [("2017", 2), ("2018", 1)]
+    assert [(p.name, p.shared) for p in response.context["counterparts"]] == [("Kang Kyung-wha", 2), ("Wang Yi", 1)]
