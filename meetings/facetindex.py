@@ -49,7 +49,8 @@ RECORD, UNIT = "\x1e", "\x1f"
 VALUES_SQL = """
     SELECT id, status = %s, date - DATE '1970-01-01', concat_ws(E'\\x1e',
       COALESCE(year::text, 'unknown'), level, format, country, array_to_string(issuers, E'\\x1f'),
-      array_to_string(principal_slugs, E'\\x1f'), array_to_string(topic_slugs, E'\\x1f'))
+      array_to_string(principal_slugs, E'\\x1f'), array_to_string(topic_slugs, E'\\x1f'),
+      array_to_string(one_sided, E'\\x1f'))
     FROM meetings_meeting WHERE {where}
 """
 STATE_SQL = "SELECT max(modified), max(id) FROM meetings_meeting"
@@ -107,11 +108,11 @@ class FacetIndex:
         for pk, published, _, text in rows:
             if not published:
                 continue
-            year, level, format_, country, issuers, people, topics = text.split(RECORD)
+            year, level, format_, country, issuers, people, topics, one_sided = text.split(RECORD)
             for facet, value in (("year", year), ("level", level), ("format", format_), ("country", country)):
                 if value:
                     ids_by_key.setdefault((facet, value), []).append(pk)
-            for facet, items in (("issuer", issuers), ("person", people), ("topic", topics)):
+            for facet, items in (("issuer", issuers), ("person", people), ("topic", topics), ("onesided", one_sided)):
                 if items:
                     for value in items.split(UNIT):
                         ids_by_key.setdefault((facet, value), []).append(pk)

@@ -99,6 +99,19 @@ class SearchTextMixin:
         return text
 
 
+def one_sided_choices():
+    """The topics a government's readout raised and another's of the same meeting did not
+    ("KOR:comfort-women"), as the published meetings have them (the facet index's values)."""
+    index = facetindex.current_index()
+    return [(value, one_sided_label(value)) for facet, value in index.keys if facet == "onesided"]
+
+
+def one_sided_label(value: str, topics: dict[str, str] | None = None) -> str:
+    issuer, _, slug = value.partition(":")
+    name = (topics or {}).get(slug) or slug.replace("-", " ").capitalize()
+    return f"{name}: in {country_name(issuer)}’s readout only"
+
+
 class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     year = ChoicesFilter(choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown")
@@ -106,6 +119,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     topic = AnyOfFilter(field_name="topic_slugs", choices=topic_choices)
     person = AnyOfFilter(field_name="principal_slugs", choices=participant_choices)
     issuer = AnyOfFilter(field_name="issuers", choices=country_choices)
+    onesided = AnyOfFilter(field_name="one_sided", choices=one_sided_choices)
     country = ChoicesFilter(choices=country_choices)
     format = ChoicesFilter(choices=Format.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
@@ -286,6 +300,8 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
             return person.name if person else value
         if name in ("issuer", "country"):
             return ("Issued by " if name == "issuer" else "In ") + country_name(value)
+        if name == "onesided":
+            return one_sided_label(value, dict(Topic.objects.values_list("slug", "name")))
         if name == "year" and value == UNKNOWN_YEAR:
             return "date unknown"
         if name == "level":
@@ -302,6 +318,9 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         for name in ("issuer", "country"):
             labels[name] = {v: country_name(v) for v in set(counts[name]) | set(chosen[name])}
         labels["topic"] = dict(Topic.objects.values_list("slug", "name"))
+        labels["onesided"] = {
+            v: one_sided_label(v, labels["topic"]) for v in set(counts["onesided"]) | set(chosen["onesided"])
+        }
         shown = sorted(counts["person"], key=lambda v: -counts["person"][v])[: LONG_FACETS["person"]]
         people = set(shown) | set(chosen["person"])
         labels["person"] = dict(Participant.objects.filter(slug__in=people).values_list("slug", "name"))
@@ -316,11 +335,12 @@ FACET_TITLES = {
     "issuer": "Issued by",
     "country": "Country of meeting",
     "format": "Format",
+    "onesided": "Raised in one readout only",
 }
 # Above this many matches, relevance ranking (ts_rank on every match) would cost more than a
 # reader should wait: the matches are shown newest first, with a note that says so.
 RANK_LIMIT = 5000
-LONG_FACETS = {"person": 15, "country": 15}  # values shown at the most
+LONG_FACETS = {"person": 15, "country": 15, "onesided": 15}  # values shown at the most
 LEVEL_ORDER = {v: i for i, v in enumerate(Level.values)}
 FORMAT_ORDER = {v: i for i, v in enumerate(Format.values)}
 FACET_ORDER = {

@@ -150,7 +150,7 @@ def country_name(code: str) -> str:
 
 
 # The facets of the meeting list (their counts: MeetingQuerySet.facet_counts).
-FACETS = ["year", "level", "format", "country", "issuer", "person", "topic"]
+FACETS = ["year", "level", "format", "country", "issuer", "person", "topic", "onesided"]
 
 
 def group_sides(attendances: list["Attendance"], issuers: list[str]) -> list[dict]:
@@ -189,6 +189,16 @@ REFRESH_DERIVED_SQL = """
       topic_slugs = COALESCE((SELECT array_agg(DISTINCT t.slug ORDER BY t.slug)
                               FROM meetings_meeting_topics mt JOIN meetings_topic t ON t.id = mt.topic_id
                               WHERE mt.meeting_id = m.id), '{}'),
+      one_sided = COALESCE((SELECT array_agg(issuer || ':' || slug ORDER BY slug, issuer) FROM (
+                              SELECT min(r.issuer) AS issuer, t.slug
+                              FROM meetings_statement s
+                              JOIN meetings_readout r ON r.id = s.readout_id
+                              JOIN meetings_statement_topics st ON st.statement_id = s.id
+                              JOIN meetings_topic t ON t.id = st.topic_id
+                              WHERE s.meeting_id = m.id
+                              GROUP BY t.slug HAVING count(DISTINCT r.issuer) = 1) AS raised
+                            WHERE (SELECT count(DISTINCT r2.issuer) FROM meetings_readout r2
+                                   WHERE r2.meeting_id = m.id) > 1), '{}'),
       search_text = concat_ws(E'\\n',
         (SELECT string_agg(DISTINCT n, E'\\n')
          FROM meetings_attendance a JOIN meetings_participant p ON p.id = a.participant_id
@@ -291,6 +301,13 @@ class Meeting(models.Model):
     issuers = ArrayField(models.CharField(max_length=3), default=list, blank=True, editable=False)
     principal_slugs = ArrayField(models.CharField(max_length=120), default=list, blank=True, editable=False)
     topic_slugs = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
+    one_sided = ArrayField(
+        models.CharField(max_length=70),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text='Where governments\' readouts differ: the topics only one raised, as "KOR:comfort-women".',
+    )
     search_text = models.TextField(blank=True, editable=False, help_text="Title, names and statements, for search.")
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
@@ -355,6 +372,7 @@ class Meeting(models.Model):
             GinIndex(fields=["issuers"], name="meeting_issuers_gin"),
             GinIndex(fields=["principal_slugs"], name="meeting_principals_gin"),
             GinIndex(fields=["topic_slugs"], name="meeting_topics_gin"),
+            GinIndex(fields=["one_sided"], name="meeting_one_sided_gin"),
             models.Index(fields=["year", "level"], name="meeting_year_level"),
             # Browsing newest first, page after page: an index-only walk to the page's ids.
             models.Index(models.F("status"), newest(), models.F("id").desc(), name="meeting_status_date_id"),

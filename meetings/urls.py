@@ -16,6 +16,12 @@ urlpatterns = [
         name="meeting-version",
     ),
     path(
+        "meetings/<str:public_id>/<slug:slug>/compare/",
+        kept_page(views.MeetingDetailView.as_view()),
+        {"compare": True},
+        name="meeting-compare",
+    ),
+    path(
         "meetings/<str:public_id>/<slug:slug>/v/<int:number>/changes/",
         kept_page(views.MeetingChangesView.as_view()),
         name="meeting-changes",

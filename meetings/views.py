@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
-from . import charts, citations, facetindex
+from . import charts, citations, comparison, facetindex
 from .caching import KEEP_SECONDS
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
@@ -241,7 +241,7 @@ class MeetingDetailView(View):
 
     template_name = "meetings/meeting_detail.html"
 
-    def get(self, request, public_id, slug=None, number=None):
+    def get(self, request, public_id, slug=None, number=None, compare=False):
         if public_id != public_id.lower() and PUBLIC_ID.fullmatch(public_id):
             # "SCSPSV4U", as citation styles print it: the identifier is lower case.
             public_id = public_id.lower()
@@ -261,7 +261,9 @@ class MeetingDetailView(View):
         else:
             shown = live_view(meeting)
         if slug != shown.meeting.slug or public_id != self.kwargs["public_id"]:
-            url = shown.meeting.get_absolute_url() + (f"v/{number}/" if number else "")
+            url = (
+                shown.meeting.get_absolute_url() + (f"v/{number}/" if number else "") + ("compare/" if compare else "")
+            )
             if request.GET:
                 url += "?" + request.GET.urlencode()
             return HttpResponsePermanentRedirect(url)
@@ -289,6 +291,8 @@ class MeetingDetailView(View):
         context = {
             "meeting": view.meeting,
             "view": view,
+            # Where two governments published readouts: what both say, and what only one does.
+            "comparison": comparison.compare(view),
             "versions": versions,
             "current_version": current,
             "preview": preview,
@@ -301,6 +305,10 @@ class MeetingDetailView(View):
                 view.meeting, request, accessed=accessed, issuers=view.issuers, version=cited.number if cited else None
             ),
         }
+        if compare:
+            if context["comparison"] is None:
+                raise Http404("This meeting has the readout of one government only: there is nothing to compare.")
+            return render(request, "meetings/meeting_compare.html", context)
         return render(request, self.template_name, context)
 
 

@@ -70,7 +70,7 @@ def make_meeting(
     then these attendees; published unless told otherwise.
 
     A statement is its text, about these topics and numbered by its position, or a dict of a
-    statement's fields with its `speakers` and `topics`. An attendee is a participant, or a dict
+    statement's fields with its `speakers` and `topics` (and an `issuer`: in that readout only). An attendee is a participant, or a dict
     of an attendance's fields (`participant`, `role`: attendee unless told, `title`, `country`).
     """
     n = next(_serial)
@@ -90,7 +90,8 @@ def make_meeting(
         *({"participant": a} if isinstance(a, Participant) else a for a in attendees),
     ]
     for issuer in issuers:
-        text = "\n".join(s["text"] for s in said)
+        mine = [s for s in said if s.get("issuer", issuer) == issuer]
+        text = "\n".join(s["text"] for s in mine)
         readout = Readout.objects.create(
             meeting=meeting,
             issuer=issuer,
@@ -100,8 +101,9 @@ def make_meeting(
             file_name=f"builder-{n}-{issuer.lower()}.txt",
             imported_at=timezone.now(),
         )
-        for position, row in enumerate(said, start=1):
+        for position, row in enumerate(mine, start=1):
             row = {"number": str(position)} | row
+            row.pop("issuer", None)
             speakers, about = row.pop("speakers", ()), row.pop("topics", topics)
             statement = Statement.objects.create(readout=readout, meeting=meeting, position=position, **row)
             statement.speakers.set(speakers)

@@ -22,8 +22,9 @@ LOOKUPS = {
     "issuer": "issuers__overlap",
     "person": "principal_slugs__overlap",
     "topic": "topic_slugs__overlap",
+    "onesided": "one_sided__overlap",
 }
-ARRAYS = {"issuer": "issuers", "person": "principal_slugs", "topic": "topic_slugs"}
+ARRAYS = {"issuer": "issuers", "person": "principal_slugs", "topic": "topic_slugs", "onesided": "one_sided"}
 
 
 WORDS = ["cooperation", "North Korea", "missile", "economy", "the abductions issue", "trade", "climate"]

@@ -365,7 +365,7 @@ def test_malformed_parameters_answer_400_with_a_message(client, params, message)
 def test_a_facet_with_no_values_says_so(client):
     make_meeting(principals=(make_participant(),), topics=(topic("abductions"),))  # a value in every facet
     page = client.get("/", {"q": "xylophones"}).content.decode()
-    assert page.count('<p class="facet__none">None among these meetings</p>') == 7
+    assert page.count('<p class="facet__none">None among these meetings</p>') == 8
 
 
 @pytest.mark.parametrize("url", ["/", "/statements/"])
