@@ -71,7 +71,7 @@ def year_chart(title: str, counts: dict[int, dict[str, float]], series: list[tup
     years = list(range(min(counts), max(counts) + 1))
     totals = {y: sum(counts.get(y, {}).values()) for y in years}
     peak = max(totals.values()) or 1
-    step = nice_step(peak)
+    step = nice_step(peak) if percent else max(1, int(nice_step(peak)))  # counts step by whole meetings
     top = step * -(-peak // step)  # the peak rounded up to a step
     plot = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT - RIGHT) / len(years)

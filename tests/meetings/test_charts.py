@@ -23,6 +23,12 @@ def test_a_year_chart_has_every_year_between_the_first_and_the_last_and_stacks_i
     assert chart.rows[2] == {"label": "2017", "values": [1, 3], "total": 4}
 
 
+def test_a_chart_of_counts_steps_by_whole_meetings_and_one_of_shares_by_round_percentages():
+    assert [label for _, label in year_chart("One", {2022: {"summit": 1}}, [("summit", "Summit")]).ticks] == ["0", "1"]
+    shares = year_chart("Shares", {2022: {"share": 1.7}}, [("share", "Share")], percent=True)
+    assert [label for _, label in shares.ticks] == ["0%", "0.5%", "1%", "1.5%", "2%"]
+
+
 def test_a_chart_of_nothing_is_no_chart():
     assert meetings_per_year({}) is None
 
