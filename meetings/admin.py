@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,6 +35,11 @@ from .models import (
     country_name,
 )
 from .readouts import UnreadableReadout
+
+# The admin's header and titles name the archive, not "Django administration".
+admin.site.site_header = "Readout Archive: curation"
+admin.site.site_title = "Readout Archive curation"
+admin.site.index_title = "What curators correct and Editors publish"
 
 
 class HistoryAdmin(VersionAdmin):
@@ -106,22 +111,46 @@ class ReadoutInline(admin.StackedInline):
         return False  # readouts come from files: import them, or upload one
 
 
-class AttendanceInline(admin.TabularInline):
+class SpeakerChoices:
+    """Speakers and topics as labelled checkboxes (select2's widgets fail axe-core's checks):
+    the speakers offered are the meeting's own participants (add one to the meeting's
+    participants to make them a speaker), those already recorded included."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("speakers", "topics"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        if db_field.name == "speakers":
+            meeting = self.meeting_of_request(request)
+            if meeting is not None:
+                kwargs["queryset"] = Participant.objects.filter(
+                    Q(attendances__meeting=meeting) | Q(statements__meeting=meeting)
+                ).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def meeting_of_request(self, request) -> Meeting | None:
+        object_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("object_id")
+        if object_id is None or not str(object_id).isdigit():
+            return None
+        if self.model is Statement and not isinstance(self, admin.options.InlineModelAdmin):
+            return Meeting.objects.filter(statements__pk=object_id).first()
+        return Meeting.objects.filter(pk=object_id).first()
+
+
+class AttendanceInline(admin.StackedInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["participant"]
-    fields = ["participant", "role", "title", "country", "readout"]
+    fields = [("participant", "role"), ("title", "country"), "readout"]
     readonly_fields = ["readout"]
     verbose_name = "participant"
     verbose_name_plural = "participants (role and title at this meeting)"
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(SpeakerChoices, admin.StackedInline):
     model = Statement
     extra = 0
-    fields = ["readout", "position", "number", "heading", "text", "joint", "speakers", "topics", "curated"]
+    fields = [("readout", "position", "curated"), ("number", "heading", "joint"), "text", ("speakers", "topics")]
     readonly_fields = ["readout", "position", "curated"]
-    autocomplete_fields = ["speakers", "topics"]
     formfield_overrides = {
         Statement._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 60})}
     }
@@ -451,11 +480,10 @@ class SplitForm(forms.Form):
 
 
 @admin.register(Statement)
-class StatementAdmin(MeetingRevisionAdmin):
+class StatementAdmin(SpeakerChoices, MeetingRevisionAdmin):
     list_display = ["__str__", "number", "speaker_list", "meeting_date", "curated"]
     list_filter = ["readout__issuer", "curated", "joint", "topics"]
     search_fields = ["text", "readout__file_name", "meeting__public_id"]
-    autocomplete_fields = ["speakers", "topics"]
     list_select_related = ["readout", "meeting"]
     readonly_fields = ["readout", "meeting", "position", "curated", "split_link"]
     fields = [

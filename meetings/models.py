@@ -877,7 +877,7 @@ class Statement(models.Model):
         indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
 
     def __str__(self):
-        return f"{self.readout} §{self.number or self.position}"
+        return f"{self.readout.issuer_name}’s readout, {self.paragraph}"
 
     def get_absolute_url(self):
         return f"{self.readout.meeting.get_absolute_url()}#{self.anchor}"

@@ -78,3 +78,19 @@ def shot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The Curator and Editor groups, made as their migrations make them: a transactional test's
+    flush empties the groups (post_migrate makes the permissions again, not the groups), so a
+    browser test run after another would find none."""
+    from django.db import connection, migrations
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    for key in [("meetings", "0003_roles"), ("meetings", "0018_gazetteer_roles")]:
+        state = loader.project_state(key, at_end=True)
+        for operation in loader.get_migration(*key).operations:
+            if isinstance(operation, migrations.RunPython):
+                operation.code(state.apps, None)

@@ -17,7 +17,7 @@ def sign_in(page, archive, name):
     page.wait_for_url(archive + "/admin/")
 
 
-def test_a_curators_edit_waits_for_an_editor_and_the_old_version_keeps_the_old_text(page, archive, shot):
+def test_a_curators_edit_waits_for_an_editor_and_the_old_version_keeps_the_old_text(page, archive, roles, shot):
     for name, group in (("curator", "Curator"), ("editor", "Editor")):
         user = User.objects.create_user(name, password=f"a-long-{name}-password", is_staff=True)
         user.groups.add(Group.objects.get(name=group))
