@@ -2,6 +2,7 @@ from datetime import date
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.db.models import Count, F
 from django.utils.functional import cached_property
 
@@ -125,10 +126,24 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
     sort = MeetingOrdering()
+    # The long facets to show whole (?more=person), not only their most frequent values.
+    more = ChoicesFilter(choices=lambda: [(name, name) for name in LONG_FACETS], method="show_whole")
 
     class Meta:
         model = Meeting
         fields = []
+
+    def show_whole(self, queryset, name, value):
+        return queryset  # what the facets show, not which meetings
+
+    @property
+    def whole(self) -> list[str]:
+        """The long facets shown whole."""
+        return sorted(set(self.form.cleaned_data.get("more") or []))
+
+    @property
+    def longest(self) -> dict[str, int]:
+        return {name: n for name, n in LONG_FACETS.items() if name not in self.whole}
 
     def filter_queryset(self, queryset):
         """Filtered, and ordered as chosen; else a search by relevance, up to RANK_LIMIT
@@ -183,8 +198,8 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
             self._counts = kept(
                 "facets",
                 self.version,
-                [*self._search(), self.chosen],
-                lambda: self.queryset.facet_counts(self.chosen, LONG_FACETS, self.matches),
+                [*self._search(), self.chosen, self.whole],
+                lambda: self.queryset.facet_counts(self.chosen, self.longest, self.matches),
             )
         return self._counts
 
@@ -233,7 +248,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     @property
     def facets_key(self) -> str:
         """What the rendered facets are kept under ({% cache %} in the list's template)."""
-        return kept_key("facets-html", self.version, [*self._search(), self.chosen])
+        return kept_key("facets-html", self.version, [*self._search(), self.chosen, self.whole])
 
     @property
     def searched(self) -> bool:
@@ -263,12 +278,33 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
                 {"value": v, "label": labels[name].get(v, v), "count": n, "chosen": v in chosen[name]}
                 for v, n in values.items()
             ]
-            if name in LONG_FACETS and len(rows) > LONG_FACETS[name]:
+            longest = self.longest.get(name)
+            truncated = longest is not None and len(rows) >= longest
+            if longest is not None and len(rows) > longest:
                 rows.sort(key=lambda r: (not r["chosen"], -r["count"], r["label"]))
-                rows = rows[: max(LONG_FACETS[name], len(chosen[name]))]
+                rows = rows[: max(longest, len(chosen[name]))]
             rows.sort(key=FACET_ORDER.get(name, lambda r: (-r["count"], r["label"])))
-            facets.append({"name": name, "title": title, "values": rows, "chosen": bool(chosen[name])})
+            facets.append(
+                {
+                    "name": name,
+                    "title": title,
+                    "values": rows,
+                    "chosen": bool(chosen[name]),
+                    # Only the most frequent values are shown: the address that shows them all, or
+                    # that shows the most frequent only again.
+                    "more": self.whole_query(name, True) if truncated else None,
+                    "fewer": self.whole_query(name, False) if name in self.whole else None,
+                }
+            )
         return facets
+
+    def whole_query(self, name: str, whole: bool) -> str:
+        """The page's query string with facet `name` shown whole, or not."""
+        data = self.data.copy() if hasattr(self.data, "copy") else QueryDict(mutable=True)
+        data.pop("page", None)
+        shown = [v for v in data.getlist("more") if v != name] + ([name] if whole else [])
+        data.setlist("more", shown)
+        return data.urlencode()
 
     def chips(self) -> list[dict]:
         """The choices in force, each with the query string that removes it."""
@@ -276,7 +312,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         data = self.data.copy() if hasattr(self.data, "copy") else {}
         data.pop("page", None)
         for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", []):
+            if name in ("sort", "more") or value in (None, "", []):
                 continue
             for single in value if isinstance(value, list) else [value]:
                 remaining = data.copy()
@@ -321,7 +357,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         labels["onesided"] = {
             v: one_sided_label(v, labels["topic"]) for v in set(counts["onesided"]) | set(chosen["onesided"])
         }
-        shown = sorted(counts["person"], key=lambda v: -counts["person"][v])[: LONG_FACETS["person"]]
+        shown = sorted(counts["person"], key=lambda v: -counts["person"][v])[: self.longest.get("person")]
         people = set(shown) | set(chosen["person"])
         labels["person"] = dict(Participant.objects.filter(slug__in=people).values_list("slug", "name"))
         return labels

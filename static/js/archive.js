@@ -18,6 +18,26 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.setItem(key, JSON.stringify({ name: control.name, value }));
     form.requestSubmit();
   });
+  // A facet of many values gets a box that filters them by what is typed.
+  form.querySelectorAll(".facet__values").forEach((list) => {
+    const items = [...list.querySelectorAll("li")];
+    if (items.length <= 20) return;
+    const legend = list.closest("fieldset")?.querySelector("legend")?.textContent.trim() || "values";
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "facet__filter";
+    box.placeholder = `Filter these ${items.length}`;
+    box.setAttribute("aria-label", `Filter the ${legend.toLowerCase()} values`);
+    box.addEventListener("input", () => {
+      const words = box.value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      list.classList.toggle("is-filtered", words !== "");
+      items.forEach((item) => {
+        const text = item.textContent.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+        item.hidden = words !== "" && !text.includes(words);
+      });
+    });
+    list.before(box);
+  });
   form.querySelectorAll(".facet__values--long").forEach((list) => {
     const hidden = list.querySelectorAll(".facet__more");
     if (!hidden.length) return;

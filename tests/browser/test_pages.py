@@ -123,3 +123,19 @@ def test_the_permalink_and_citations_can_be_copied(browser, archive):
     assert page.get_by_text("Copied").first.is_visible()
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("a.permalink").get_attribute("href")
     context.close()
+
+
+def test_a_long_facet_shown_whole_can_be_filtered_by_typing(page, archive):
+    from tests.meetings.conftest import make_meeting, make_participant
+
+    for n in range(22):
+        make_meeting(principals=(make_participant(name=f"Principal Number {n:02d}"),))
+    make_meeting(principals=(make_participant(name="Zōe Zebrafish"),))
+    page.goto(archive + "/?more=person")
+    box = page.get_by_label("Filter the principal values")
+    box.fill("zoe zebra")  # accents set aside, as the search does
+    visible = page.locator("#facet-person li:visible")
+    assert visible.count() == 1
+    assert "Zōe Zebrafish" in visible.inner_text()
+    box.fill("")
+    assert page.locator("#facet-person li:visible").count() == 8  # folded again after the first eight

@@ -925,3 +925,22 @@ def test_the_meeting_page_names_the_source_not_the_archive_s_file(client):
         in html
     )
     assert "The text as Japan published it" in html
+
+
+def test_a_long_facet_can_be_shown_whole(client):
+    people = [make_participant(name=f"Minister Number {n:02d}") for n in range(20)]
+    for n, person in enumerate(people):
+        for _ in range(n + 1):  # the later, the more meetings
+            make_meeting(principals=(person,))
+    response = client.get("/", {"level": "foreign-ministers"})
+    facet = next(f for f in response.context["filter"].facets() if f["name"] == "person")
+    assert len(facet["values"]) == 15
+    assert facet["more"] == "level=foreign-ministers&more=person"
+    assert 'href="?level=foreign-ministers&amp;more=person">Show every principal</a>' in response.content.decode()
+    whole = client.get("/", {"level": "foreign-ministers", "more": "person"})
+    facet = next(f for f in whole.context["filter"].facets() if f["name"] == "person")
+    assert len(facet["values"]) == 20
+    assert facet["fewer"] == "level=foreign-ministers"
+    assert [c["label"] for c in whole.context["chips"]] == [c["label"] for c in response.context["chips"]]
+    assert '<input type="hidden" name="more" value="person">' in whole.content.decode()
+    assert client.get("/", {"more": "year"}).status_code == 400
