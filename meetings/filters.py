@@ -2,8 +2,8 @@ from datetime import date
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 from django.db.models import Count, F
+from django.http import QueryDict
 from django.utils.functional import cached_property
 
 from . import facetindex
