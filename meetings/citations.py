@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Meeting, Statement, country_name
+from .models import COUNTRY_NAMES, Meeting, Statement, country_name
 
 ARCHIVE = "Readout Archive"
 ISSUER_AUTHORS = {
@@ -31,48 +31,54 @@ def _bibtex_escape(text: str) -> str:
     return re.sub(r"([{}&%$#_\\])", r"\\\1", text)
 
 
-GENERIC_WORDS = {
-    "meeting",
-    "meetings",
-    "talk",
-    "talks",
-    "telephone",
-    "summit",
-    "summary",
-    "overview",
-    "outcome",
-    "held",
-    "meets",
-    "with",
-    "counterpart",
-    "conversation",
-    "foreign",
-    "minister",
-    "ministers",
-    "ministers'",
-    "ministerial",
-    "the",
-    "of",
-    "and",
-    "on",
-    "his",
-    "her",
-    "a",
-    "an",
-    "to",
-    "in",
-    "for",
-    "has",
-    "holds",
-}
+# Words of a title that name a nation: kept capitalised in sentence case, as countries' names are.
+NATIONALITIES = {
+    "Japanese", "Korean", "Chinese", "American", "Russian", "Indian", "Australian", "British", "French",
+    "German", "Italian", "Canadian", "Mongolian", "Vietnamese", "Philippine", "Indonesian", "Thai",
+    "Singaporean", "Malaysian", "European", "Asian", "Pacific", "ASEAN",
+}  # fmt: skip
+# Titles that stay capitalised before a name ("Prime Minister Kishida").
+TITLE_WORDS = {"Prime", "Minister", "President", "Foreign", "Vice", "Deputy", "Secretary", "State", "Chief"}
 
 
-def _sentence_case(title: str) -> str:
-    """APA's sentence case: generic words lower-cased, names and countries kept as printed."""
+def proper_words(*, places: list[str] = (), people: list[str] = ()) -> frozenset[str]:
+    """The words a title's sentence case keeps as written: countries' names (every country the
+    archive knows), nationalities, and the meeting's places and people."""
+    words = set(NATIONALITIES)
+    for name in [*COUNTRY_NAMES.values(), *places, *people]:
+        words.update(w for w in re.split(r"[\s,()]+", name) if w[:1].isupper())
+    return frozenset(words - {"The", "Of", "And"})
+
+
+def _sentence_case(title: str, proper: frozenset[str] = frozenset()) -> str:
+    """APA's sentence case: the first word capitalised, and after it only proper names (the
+    words of `proper`, their parts in a hyphenated word such as "Japan-ROK"), acronyms ("ROK",
+    "U.S.") and the titles just before a name ("Prime Minister Kishida"); every other word in
+    lower case."""
     words = title.split()
-    return " ".join(
-        w if i == 0 or w.lower().strip("(),.:") not in GENERIC_WORDS else w.lower() for i, w in enumerate(words)
-    )
+
+    def kept(word: str) -> bool:
+        bare = word.strip("()[],.:;“”\"'’")
+        if bare.endswith(("'s", "’s")):
+            bare = bare[:-2]
+        if bare in proper:
+            return True
+        parts = [p for p in re.split(r"[-–/]", bare) if p]
+        return bool(parts) and all(
+            p in proper or (p.isupper() and len(p) > 1) or re.fullmatch(r"([A-Z]\.)+", p) for p in parts
+        )
+
+    keep = [kept(w) for w in words]
+    for i in range(len(words) - 2, -1, -1):  # titles just before a name, or before such a title
+        keep[i] = keep[i] or (words[i] in TITLE_WORDS and keep[i + 1])
+    out = []
+    for i, word in enumerate(words):
+        after_colon = i > 0 and words[i - 1].endswith(":")
+        if i == 0 or after_colon:
+            out.append(word[:1].upper() + word[1:] if keep[i] else word[:1].upper() + word[1:].lower())
+        else:
+            out.append(word if keep[i] else word.lower())
+    return " ".join(out)
 
 
 @dataclass
@@ -86,6 +92,7 @@ class Citation:
     place: str
     statement_label: str = ""
     version: int | None = None
+    proper: frozenset[str] = frozenset()  # the words sentence case keeps (proper_words)
 
     @property
     def record(self) -> str:
@@ -125,6 +132,10 @@ class Citation:
             place=meeting.place,
             statement_label=label,
             version=version,
+            proper=proper_words(
+                places=[meeting.city, meeting.occasion],
+                people=[a.participant.name for a in meeting.attendances.all()],
+            ),
         )
 
     @property
@@ -160,7 +171,7 @@ class Citation:
         part = f" ({self.statement_label})" if self.statement_label else ""
         return (
             f"{authors}. ({self._apa_date()}). "
-            f"{_sentence_case(self.title)}{part} [Meeting readout{', version ' + str(self.version) if self.version else ''}]. {ARCHIVE}. "
+            f"{_sentence_case(self.title, self.proper)}{part} [Meeting readout{', version ' + str(self.version) if self.version else ''}]. {ARCHIVE}. "
             f"Retrieved {_long_date(self.accessed)}, from {self.url}"
         )
 

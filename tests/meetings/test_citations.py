@@ -216,3 +216,30 @@ def test_the_canonical_address_is_the_lasting_permalink_whichever_version_is_rea
     for url in (lasting, lasting + "v/1/"):
         html = client.get(url).content.decode()
         assert f'<link rel="canonical" href="{lasting}">' in html
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Japan-ROK Summit Meeting", "Japan-ROK summit meeting"),
+        ("Japan-Republic of Korea (ROK) Summit Meeting", "Japan-Republic of Korea (ROK) summit meeting"),
+        (
+            "Foreign Minister Meets with her Japanese Counterpart",
+            "Foreign minister meets with her Japanese counterpart",
+        ),
+        ("Japan-ROK Foreign Ministers' Meeting", "Japan-ROK foreign ministers' meeting"),
+        (
+            "Telephone Talk between Foreign Minister Kono and Foreign Minister Kang",
+            "Telephone talk between Foreign Minister Kono and Foreign Minister Kang",
+        ),
+        ("Japan-U.S. Summit Meeting in Vladivostok", "Japan-U.S. summit meeting in Vladivostok"),
+        ("Results of the Meeting: Economic Cooperation", "Results of the meeting: Economic cooperation"),
+        ("Japanese Prime Minister's Visit", "Japanese prime minister's visit"),
+        ("Meeting with Foreign Minister Kang Kyung-wha", "Meeting with Foreign Minister Kang Kyung-wha"),
+    ],
+)
+def test_apa_puts_titles_in_sentence_case_keeping_proper_names(title, expected):
+    from meetings.citations import _sentence_case, proper_words
+
+    proper = proper_words(places=["Vladivostok"], people=["Taro Kono", "Kang Kyung-wha"])
+    assert _sentence_case(title, proper) == expected
