@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from .curation import CurationError, merge_participants, merge_statements, retag, split_statement
@@ -90,6 +90,11 @@ class MeetingRevisionAdmin(HistoryAdmin):
         self.meeting_of(form.instance).record_change()
 
 
+def join_html(separator: str, pieces) -> str:
+    """Pieces of safe HTML joined, the separator escaped."""
+    return format_html_join(separator, "{}", ((piece,) for piece in pieces))
+
+
 # --- Meetings ----------------------------------------------------------------------------
 
 
@@ -137,13 +142,31 @@ class SpeakerChoices:
 
 
 class AttendanceInline(admin.StackedInline):
+    """A meeting's participants that no readout records: those a curator added (to make them a
+    speaker, say). Those a readout records are corrected on that readout's page, where each
+    stands once; the meeting's page lists them all once (MeetingAdmin.participants)."""
+
     model = Attendance
     extra = 0
     autocomplete_fields = ["participant"]
-    fields = [("participant", "role"), ("title", "country"), "readout"]
-    readonly_fields = ["readout"]
+    fields = [("participant", "role"), ("title", "country")]
+    verbose_name = "participant added by a curator"
+    verbose_name_plural = "participants added by a curator (no readout records them)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(readout__isnull=True)
+
+
+class ReadoutAttendanceInline(admin.StackedInline):
+    """The participants as this readout records them: their role and title at the meeting."""
+
+    model = Attendance
+    fk_name = "readout"
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = [("participant", "role"), ("title", "country")]
     verbose_name = "participant"
-    verbose_name_plural = "participants (role and title at this meeting)"
+    verbose_name_plural = "participants, as this readout records them"
 
 
 class StatementInline(SpeakerChoices, admin.StackedInline):
@@ -258,7 +281,15 @@ class MeetingAdmin(MeetingRevisionAdmin):
     search_fields = ["title", "public_id", "city", "occasion", "readouts__file_name"]
     date_hierarchy = "date"
     inlines = [ReadoutInline, AttendanceInline, StatementInline]
-    readonly_fields = ["public_id", "pair_key", "withdrawn_at", "changes_pending", "curated_fields", "public_link"]
+    readonly_fields = [
+        "public_id",
+        "pair_key",
+        "withdrawn_at",
+        "changes_pending",
+        "curated_fields",
+        "public_link",
+        "participants",
+    ]
     fieldsets = [
         (
             None,
@@ -269,6 +300,7 @@ class MeetingAdmin(MeetingRevisionAdmin):
                     ("level", "format"),
                     ("city", "country"),
                     "occasion",
+                    "participants",
                 ]
             },
         ),
@@ -303,6 +335,39 @@ class MeetingAdmin(MeetingRevisionAdmin):
     @admin.display(description="issued by", ordering="issuers")
     def issuer_list(self, obj):
         return ", ".join(obj.issuers)
+
+    @admin.display(description="participants")
+    def participants(self, obj):
+        """Each person once, principals first, with what each readout records of them and a link
+        to correct it on that readout's page."""
+        if not obj.pk:
+            return "—"
+        people: dict[Participant, dict[tuple, list[Attendance]]] = {}
+        for attendance in obj.attendances.in_role_order().select_related("readout"):
+            recorded = (attendance.get_role_display(), attendance.title, attendance.country)
+            people.setdefault(attendance.participant, {}).setdefault(recorded, []).append(attendance)
+        if not people:
+            return "None recorded."
+        items = []
+        for person, records in people.items():
+            parts = []
+            for (role, title, country), attendances in records.items():
+                sources = format_html_join(
+                    ", ",
+                    '<a href="{}">{}</a>',
+                    (self._attendance_source(a) for a in attendances),
+                )
+                described = ", ".join(filter(None, [role, title, country_name(country) if country else ""]))
+                parts.append(format_html("{} ({})", described, sources))
+            items.append(format_html("<li><strong>{}</strong>: {}</li>", person.name, join_html("; ", parts)))
+        return format_html('<ul class="participants">{}</ul>', join_html("", items))
+
+    @staticmethod
+    def _attendance_source(attendance) -> tuple[str, str]:
+        if attendance.readout is None:
+            return "#attendances-group", "added by a curator"
+        url = reverse("admin:meetings_readout_change", args=[attendance.readout.pk])
+        return f"{url}#attendances-group", f"{attendance.readout.issuer_name}’s readout"
 
     @admin.display(description="public page")
     def public_link(self, obj):
@@ -455,9 +520,16 @@ class ReadoutAdmin(MeetingRevisionAdmin):
     search_fields = ["title", "file_name"]
     list_select_related = ["meeting"]
     readonly_fields = ["meeting", "content_hash", "imported_at", "file_name", "original_text", "problems"]
+    inlines = [ReadoutAttendanceInline]
 
     def meeting_of(self, obj):
         return obj.meeting
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attendance:
+            for attendance_form in formset.forms:
+                attendance_form.instance.meeting_id = form.instance.meeting_id
+        super().save_formset(request, form, formset, change)
 
     def has_add_permission(self, request):
         return False

@@ -70,6 +70,7 @@ def test_no_admin_page_has_an_accessibility_violation(page, archive):
         "/admin/",
         "/admin/meetings/meeting/",
         f"/admin/meetings/meeting/{meeting.pk}/change/",
+        f"/admin/meetings/readout/{meeting.readouts.first().pk}/change/",
         "/admin/meetings/meeting/upload/",
         "/admin/meetings/statement/",
         f"/admin/meetings/statement/{meeting.statements.first().pk}/change/",

@@ -8,7 +8,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from reversion.models import Version
 
-from meetings.models import Format, Level, Meeting, Participant, ParticipantAlias, Readout, Statement, Status, Topic
+from meetings.models import (
+    Attendance,
+    Format,
+    Level,
+    Meeting,
+    Participant,
+    ParticipantAlias,
+    Readout,
+    Statement,
+    Status,
+    Topic,
+)
 from tests.conftest import seed_path
 from tests.meetings.builders_curation import (
     FRANK_EXCHANGES,
@@ -459,3 +470,62 @@ def test_an_upload_near_the_size_limit_previews_and_its_confirm_imports(client, 
     confirmed = client.post("/admin/meetings/meeting/upload/", body, content_type="application/x-www-form-urlencoded")
     assert confirmed.status_code == 302
     assert Readout.objects.filter(file_name="big.txt").exists()
+
+
+def test_the_meeting_page_lists_each_participant_once_with_what_each_readout_records(client, editor):
+    kishida = make_participant(name="Kishida Fumio")
+    yun = make_participant(name="Yun Byung-se")
+    meeting = make_meeting(
+        issuers=("JPN", "KOR"),
+        principals=(kishida,),
+        attendees=({"participant": yun, "title": "Minister of Foreign Affairs", "country": "KOR"},),
+    )
+    Attendance.objects.create(meeting=meeting, participant=make_participant(name="Added Person"), role="mentioned")
+    japan, korea = meeting.readouts.order_by("issuer")
+    response = as_user(client, editor).get(change_url(meeting))
+
+    html = response.content.decode()
+    listed = html[html.index('<ul class="participants">') :]
+    listed = listed[: listed.index("</ul>")]
+    assert listed.count("Kishida Fumio") == 1
+    assert listed.count("Yun Byung-se") == 1
+    japan_url = f"/admin/meetings/readout/{japan.pk}/change/#attendances-group"
+    korea_url = f"/admin/meetings/readout/{korea.pk}/change/#attendances-group"
+    assert (
+        f"<li><strong>Yun Byung-se</strong>: Attendee, Minister of Foreign Affairs, Republic of Korea "
+        f'(<a href="{japan_url}">Japan’s readout</a>, <a href="{korea_url}">Republic of Korea’s readout</a>)</li>'
+    ) in listed
+    assert (
+        '<li><strong>Added Person</strong>: Mentioned (<a href="#attendances-group">added by a curator</a>)</li>'
+        in listed
+    )
+    # The meeting's own inline holds only the participant no readout records.
+    (attendances,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Attendance]
+    assert [f.instance.participant.name for f in attendances.forms] == ["Added Person"]
+
+
+def test_a_readouts_participants_are_corrected_on_its_own_page_and_recorded(client, editor):
+    kishida = make_participant(name="Kishida Fumio")
+    meeting = record_version(meeting=make_meeting(issuers=("JPN", "KOR"), principals=(kishida,)))
+    japan = meeting.readouts.get(issuer="JPN")
+    url = f"/admin/meetings/readout/{japan.pk}/change/"
+    page = as_user(client, editor).get(url)
+    (attendances,) = [i.formset for i in page.context["inline_admin_formsets"]]
+    assert [f.instance.participant for f in attendances.forms] == [kishida]
+    data = form_data(page)
+    data["attendances-0-title"] = "Minister for Foreign Affairs"
+    added = make_participant(name="Sugiyama Shinsuke")
+    data |= {
+        "attendances-TOTAL_FORMS": "2",
+        "attendances-1-participant": str(added.pk),
+        "attendances-1-role": "attendee",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert list(
+        Attendance.objects.filter(readout=japan).order_by("pk").values_list("participant__name", "title", "meeting")
+    ) == [("Kishida Fumio", "Minister for Foreign Affairs", meeting.pk), ("Sugiyama Shinsuke", "", meeting.pk)]
+    assert Attendance.objects.filter(readout__issuer="KOR").get().title == ""
+    assert Version.objects.get_for_object(meeting).count() == 2
