@@ -27,6 +27,7 @@ class Bar:
     total: float
     segments: list[Segment] = field(default_factory=list)
     shown_label: bool = False  # a year under the axis, every few
+    counted: bool = True  # False for a year the figures leave out (a share of no meetings)
 
     @property
     def centre(self) -> float:
@@ -47,9 +48,10 @@ class Chart:
 
     @property
     def rows(self) -> list[dict]:
-        """The data table: each bar's values by series, and its total."""
+        """The data table: each bar's values by series, and its total (None where not counted)."""
         return [
-            {"label": bar.label, "values": [s.value for s in bar.segments], "total": bar.total} for bar in self.bars
+            {"label": bar.label, "values": [s.value for s in bar.segments], "total": bar.total if bar.counted else None}
+            for bar in self.bars
         ]
 
 
@@ -65,7 +67,8 @@ def nice_step(peak: float) -> float:
 
 def year_chart(title: str, counts: dict[int, dict[str, float]], series: list[tuple[str, str]], *, percent=False):
     """Bars of every year from the first to the last counted (those with nothing included),
-    each stacked by the series in order. `counts` is {year: {series key: value}}."""
+    each stacked by the series in order. `counts` is {year: {series key: value}}; a year between
+    that it leaves out is a count of 0, or for shares a year without meetings (the table says so)."""
     if not counts:
         return None
     years = list(range(min(counts), max(counts) + 1))
@@ -80,7 +83,7 @@ def year_chart(title: str, counts: dict[int, dict[str, float]], series: list[tup
     for n, year in enumerate(years):
         width = min(slot * 0.76, WIDEST)
         x, width = round(LEFT + n * slot + (slot - width) / 2, 2), round(width, 2)
-        bar = Bar(str(year), x, width, totals[year], shown_label=n % every == 0)
+        bar = Bar(str(year), x, width, totals[year], shown_label=n % every == 0, counted=not percent or year in counts)
         y = HEIGHT - BOTTOM
         for key, _ in series:
             value = counts.get(year, {}).get(key, 0)
@@ -104,5 +107,5 @@ def meetings_per_year(counts: dict[int, dict[str, int]], title: str = "Meetings 
 
 
 def share_per_year(shares: dict[int, float], title: str):
-    """Each year's percentage, one series."""
+    """Each year's percentage, one series; a year without meetings is no share at all."""
     return year_chart(title, {y: {"share": share} for y, share in shares.items()}, [("share", "Share")], percent=True)

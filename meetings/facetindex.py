@@ -246,14 +246,10 @@ class FacetIndex:
         return {int(year): levels for year, levels in counts.items() if year.isdigit()}
 
     def shares_by_year(self, selected: Bitmap) -> dict[int, float]:
-        """Of all published meetings of each year, the percentage selected (years with none
-        selected left out)."""
+        """Of all published meetings of each year, the percentage selected (0 where none is;
+        years without meetings left out)."""
         listed, every = self.years_by_level(selected), self.years_by_level(self.everything)
-        return {
-            year: 100 * sum(listed[year].values()) / sum(levels.values())
-            for year, levels in every.items()
-            if year in listed
-        }
+        return {year: 100 * sum(listed.get(year, {}).values()) / sum(levels.values()) for year, levels in every.items()}
 
 
 def named(names: list[str], found: np.ndarray, chosen: set[str], longest: int | None) -> dict[str, int]:

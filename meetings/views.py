@@ -1,7 +1,7 @@
 import re
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -504,15 +504,14 @@ class TopicDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         topic = self.object
         meetings = Meeting.objects.published().filter(topic_slugs__contains=[topic.slug])
-        by_year = list(
-            meetings.order_by().values("year").annotate(n=Count("pk")).order_by(F("year").asc(nulls_last=True))
-        )
         index = facetindex.current_index(meetings.db)
-        shares = index.shares_by_year(index.selected(index.everything, {"topic": [topic.slug]}))
+        selected = index.selected(index.everything, {"topic": [topic.slug]})
         context.update(
-            by_year=by_year,
-            share_per_year=charts.share_per_year(shares, f"Share of each year’s meetings on {topic.name}"),
-            meeting_count=sum(row["n"] for row in by_year),
+            per_year=charts.meetings_per_year(index.years_by_level(selected), f"Meetings on {topic.name} per year"),
+            share_per_year=charts.share_per_year(
+                index.shares_by_year(selected), f"Share of each year’s meetings on {topic.name}"
+            ),
+            meeting_count=meetings.count(),
             meetings=meetings.with_related().order_by(newest())[:20],
             statements=Statement.objects.filter(topics=topic, meeting__status=Status.PUBLISHED)
             .with_related()

@@ -139,3 +139,66 @@ def test_a_long_facet_shown_whole_can_be_filtered_by_typing(page, archive):
     assert "Zōe Zebrafish" in visible.inner_text()
     box.fill("")
     assert page.locator("#facet-person li:visible").count() == 8  # folded again after the first eight
+
+
+def test_the_chart_of_years_gives_its_figures_and_each_bar_leads_to_its_year(page, archive, shot):
+    page.goto(archive + "/")
+    chart = page.locator("figure.chart").first
+    assert chart.locator("figcaption .chart__title").inner_text() == "Meetings per year, by level"
+    chart.get_by_text("The figures as a table").click()
+    rows = chart.locator("table tbody tr")
+    figures = dict(
+        zip(rows.locator("th").all_inner_texts(), rows.locator("td:last-child").all_inner_texts(), strict=True)
+    )
+    assert figures == {"2012": "1", "2013": "0", "2014": "0", "2015": "0", "2016": "1", "2017": "2", "2018": "1"}
+    shot(page, "chart-home")
+    chart.locator("a[aria-label='2017: 2']").click()
+    page.wait_for_url(re.compile(r"year=2017"))
+    assert page.locator(".card").count() == 2
+
+
+def test_a_topics_page_charts_its_share_of_each_years_meetings(page, archive, shot):
+    from meetings.models import Topic
+
+    topic = Topic.objects.filter(statements__isnull=False).distinct().order_by("slug").first()
+    expected = {str(year): "no meetings" for year in range(2012, 2019)}  # the seeds' first and last years
+    for year in {m.year for m in Meeting.objects.published()}:
+        meetings = Meeting.objects.published().filter(year=year)
+        expected[str(year)] = f"{100 * sum(topic.slug in m.topic_slugs for m in meetings) / meetings.count():.1f}%"
+    page.goto(archive + topic.get_absolute_url())
+    chart = page.locator("figure.chart").first
+    chart.get_by_text("The figures as a table").click()
+    rows = chart.locator("table tbody tr")
+    assert (
+        dict(zip(rows.locator("th").all_inner_texts(), rows.locator("td:last-child").all_inner_texts(), strict=True))
+        == expected
+    )
+    shot(page, "chart-topic")
+
+
+def test_the_comparison_sets_what_both_readouts_say_beside_what_only_one_says(page, archive, shot):
+    from tests.meetings.conftest import make_meeting, make_topic
+
+    comfort = make_topic(slug="comfort-women-test", name="Comfort women (test)")
+    meeting = make_meeting(
+        issuers=("JPN", "KOR"),
+        statements=(
+            "The two ministers confirmed close cooperation on North Korea's nuclear and missile programmes.",
+            {"text": "Minister Yun raised the issue of the comfort women.", "issuer": "KOR", "topics": (comfort,)},
+        ),
+    )
+    page.goto(archive + meeting.get_absolute_url())
+    page.get_by_role("link", name="See them side by side").click()
+    page.wait_for_url(re.compile(r"/compare/$"))
+    assert page.locator("#both-title").inner_text() == "What both readouts say (1)"
+    assert page.locator("#only-left-title").inner_text() == "Only in Japan’s readout (0)"
+    assert page.locator("#only-right-title").inner_text() == "Only in Republic of Korea’s readout (1)"
+    only = page.locator("#only-right-title ~ ol.compare__only li")
+    assert only.locator(".statement__text").inner_text() == "Minister Yun raised the issue of the comfort women."
+    shot(page, "compare")
+    # Across meetings: the facet finds what only Korea's readout raised.
+    page.goto(archive + "/")
+    page.locator("#facet-onesided input[value='KOR:comfort-women-test']").check()
+    page.wait_for_url(re.compile(r"onesided=KOR"))
+    assert page.locator(".card").count() == 1
+    assert page.locator(".card a").first.get_attribute("href").startswith(meeting.get_absolute_url())

@@ -88,3 +88,20 @@ def test_a_person_page_charts_their_meetings_and_names_their_counterparts(client
     response = client.get(record.get_absolute_url())
     assert [(r["label"], r["total"]) for r in response.context["per_year"].rows] == [("2017", 2), ("2018", 1)]
     assert [(p.name, p.shared) for p in response.context["counterparts"]] == [("Kang Kyung-wha", 2), ("Wang Yi", 1)]
+
+
+def test_a_share_is_none_in_a_year_without_meetings_and_nought_in_one_without_the_topic(client, record):
+    make_meeting(date=date(2021, 4, 1))
+    response = client.get("/topics/abductions/")
+    shares = response.context["share_per_year"]
+    assert [(r["label"], r["total"] if r["total"] is None else round(r["total"], 1)) for r in shares.rows] == [
+        ("2017", 33.3),
+        ("2018", 100.0),
+        ("2019", 100.0),
+        ("2020", None),
+        ("2021", 0.0),
+    ]
+    html = response.content.decode()
+    assert '<th scope="row">2020</th><td class="num">no meetings</td>' in html
+    assert '<th scope="row">2021</th><td class="num">0.0%</td>' in html
+    assert "<title>2020: no meetings</title>" in html

@@ -473,7 +473,13 @@ def test_participant_and_topic_pages(client):
     assert [a.meeting.date.isoformat() for a in response.context["attendances"]] == ["2018-03-17", "2017-12-19"]
     assert response.context["statement_count"] == 4
     response = client.get("/topics/abductions/")
-    assert [(r["year"], r["n"]) for r in response.context["by_year"]] == [(2016, 1), (2018, 2)]
+    assert [(r["label"], r["total"]) for r in response.context["per_year"].rows] == [
+        ("2016", 1),
+        ("2017", 0),
+        ("2018", 2),
+    ]
+    assert response.context["meeting_count"] == 3
+    assert 'href="/?topic=abductions&amp;year=2018"' in response.content.decode()
 
 
 def test_a_person_recorded_in_two_parts_is_shown_in_the_larger(client):
