@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 VERSION_KEY = "archive:version"
+NAMES_KEY = "archive:names"
 KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
 
 
@@ -38,6 +39,24 @@ def changes_seen() -> int:
         versions.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = versions.get(VERSION_KEY, 0)
     return version
+
+
+def names_version() -> int:
+    """The version of the names pages show beside the meetings' own (people's, topics'): set
+    when first asked, and anew after each change to one (names_changed)."""
+    versions = caches["archive"]
+    version = versions.get(NAMES_KEY)
+    if version is None:
+        versions.add(NAMES_KEY, time.time_ns(), timeout=None)
+        version = versions.get(NAMES_KEY, 0)
+    return version
+
+
+def names_changed() -> None:
+    """Once the current transaction commits, the pages that show people's or topics' names are
+    found no more; the archive changes with them (archive_changed)."""
+    transaction.on_commit(lambda: caches["archive"].set(NAMES_KEY, time.time_ns(), timeout=None))
+    archive_changed()
 
 
 def archive_version(request=None) -> str:
@@ -97,20 +116,27 @@ def kept_page(view):
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = kept_key("page", archive_version(request), [request.build_absolute_uri(), timezone.localdate()])
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-
-        def keep(response):
-            if response.status_code == 200 and not response.cookies:
-                cache.set(key, response, KEEP_SECONDS)
-
-        if getattr(response, "is_rendered", True):
-            keep(response)
-        else:
-            response.add_post_render_callback(keep)
-        return response
+        return kept_response(request, archive_version(request), lambda: view(request, *args, **kwargs))
 
     return wrapped
+
+
+def kept_response(request, version: str, respond):
+    """The response kept for this address (its host and query string included) and day at this
+    version of what the page shows, or respond()'s, kept once it is rendered if it is a 200
+    without cookies (kept_page). The caller decides who is served kept pages."""
+    key = kept_key("page", version, [request.build_absolute_uri(), timezone.localdate()])
+    response = cache.get(key)
+    if response is not None:
+        return response
+    response = respond()
+
+    def keep(response):
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, response, KEEP_SECONDS)
+
+    if getattr(response, "is_rendered", True):
+        keep(response)
+    else:
+        response.add_post_render_callback(keep)
+    return response

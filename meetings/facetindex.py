@@ -47,7 +47,7 @@ RECORD, UNIT = "\x1e", "\x1f"
 # agrees with the list its value leads to), in one string: the single values, then each array's
 # items (arrays cost twice as long to fetch and parse).
 VALUES_SQL = """
-    SELECT id, status = %s, date - DATE '1970-01-01', concat_ws(E'\\x1e',
+    SELECT id, status = %s, date - DATE '1970-01-01', extract(epoch FROM modified)::float8, concat_ws(E'\\x1e',
       COALESCE(year::text, 'unknown'), level, format, country, array_to_string(issuers, E'\\x1f'),
       array_to_string(principal_slugs, E'\\x1f'), array_to_string(topic_slugs, E'\\x1f'),
       array_to_string(one_sided, E'\\x1f'))
@@ -57,6 +57,9 @@ STATE_SQL = "SELECT max(modified), max(id) FROM meetings_meeting"
 PUBLISHED_SQL = "SELECT count(*) FROM meetings_meeting WHERE status = %s"
 # Changes read again, in case a transaction that set an earlier `modified` committed later.
 MARGIN = timedelta(minutes=10)
+# Up to this many meetings read at once, each one's values are compared with what the index had
+# (FacetIndex.reordered); more (a first reading, a large import) all count as changed.
+COMPARED = 2000
 # The matches of a queryset as words of a bitmap.
 MATCHES_SQL = """
     SELECT array_agg(w), array_agg(bits) FROM (
@@ -96,16 +99,21 @@ class FacetIndex:
     keys: tuple[tuple[str, str], ...]  # (facet, value) of each row of the matrix
     matrix: np.ndarray  # a bitmap per value
     days: np.ndarray  # by meeting id: its date as days since 1970, NO_DATE when unknown
+    modified: np.ndarray  # by meeting id: its `modified` in seconds since 1970 (0 when none)
+    # The `modified` of the newest change the index saw to what the lists show of the meetings
+    # as a whole: which are published, their dates and facet values (a title's change is not
+    # one). The version of the counts and of the lists' order, for the pages kept (MeetingFilter.shown_version).
+    reordered: float
 
     @classmethod
     def empty(cls) -> "FacetIndex":
-        return cls(None, 0, 0, (), np.zeros((0, 0), np.uint64), np.zeros(0, np.int32))
+        return cls(None, 0, 0, (), np.zeros((0, 0), np.uint64), np.zeros(0, np.int32), np.zeros(0), 0.0)
 
     def with_changes(self, rows: list[tuple], newest, seen: int, last_id: int | None) -> "FacetIndex":
         """A new index: this one with these meetings' values (id, published, date in days,
-        values) put in place of theirs (an unpublished meeting's taken out)."""
+        `modified` in seconds, values) put in place of theirs (an unpublished meeting's taken out)."""
         ids_by_key: dict[tuple[str, str], list[int]] = {}
-        for pk, published, _, text in rows:
+        for pk, published, _, _, text in rows:
             if not published:
                 continue
             year, level, format_, country, issuers, people, topics, one_sided = text.split(RECORD)
@@ -120,16 +128,43 @@ class FacetIndex:
         words = max(self.words, (last_id or 0) // WORD + 1)
         matrix = np.zeros((len(keys), words), np.uint64)
         matrix[: len(self.keys), : self.words] = self.matrix
+        ids = np.array([pk for pk, *_ in rows], dtype=np.int64)
+        compared = 0 < len(ids) <= COMPARED  # else every meeting read counts as moved
+        before = matrix[:, ids >> 6] if compared else None  # the words of the meetings read, as they were
         if rows:
-            matrix &= ~bits_of([pk for pk, _, _, _ in rows], words)
+            matrix &= ~bits_of(ids, words)
         row_of = {key: n for n, key in enumerate(keys)}
-        for key, ids in ids_by_key.items():
-            matrix[row_of[key]] |= bits_of(ids, words)
+        for key, having in ids_by_key.items():
+            matrix[row_of[key]] |= bits_of(having, words)
         days = np.full(words * WORD, NO_DATE, np.int32)
         days[: len(self.days)] = self.days
+        modified = np.zeros(words * WORD)
+        modified[: len(self.modified)] = self.modified
+        reordered = self.reordered
         if rows:
-            days[[pk for pk, *_ in rows]] = [NO_DATE if d is None else d for _, _, d, _ in rows]
-        return FacetIndex(newest or self.newest, seen, words, keys, matrix, days)
+            new_days = np.array([NO_DATE if d is None else d for _, _, d, _, _ in rows], dtype=np.int32)
+            shown = np.array([published for _, published, *_ in rows]) | contains(self.fit_to(words), ids)
+            moved = (days[ids] != new_days) & shown  # a draft's date is not in the lists
+            if compared:
+                shift = (ids & 63).astype(np.uint64)
+                moved |= (((before ^ matrix[:, ids >> 6]) >> shift) & np.uint64(1)).any(axis=0)
+            else:
+                moved[:] = True
+            days[ids] = new_days
+            modified[ids] = [m or 0 for _, _, _, m, _ in rows]
+            if moved.any():
+                reordered = max(reordered, float(modified[ids[moved]].max()))
+        return FacetIndex(newest or self.newest, seen, words, keys, matrix, days, modified, reordered)
+
+    def fit_to(self, words: int) -> Bitmap:
+        """Every meeting this index has published, as a bitmap of `words` words."""
+        out = np.zeros(words, np.uint64)
+        out[: self.words] = self.everything[:words]
+        return out
+
+    def newest_change(self, ids: np.ndarray) -> float:
+        """The newest `modified` of these meetings (0 for none)."""
+        return float(self.modified[ids].max()) if len(ids) else 0.0
 
     @functools.cached_property
     def newest_first(self) -> np.ndarray:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from .caching import archive_changed
+from .caching import archive_changed, names_changed
 from .search import CONFIG as SEARCH_CONFIG
 from .search import CJKBigrams, headline, render_marked, render_passage, search_query
 
@@ -947,6 +947,6 @@ reversion.register(Term)
 @receiver(post_save, sender=Topic)
 @receiver(post_delete, sender=Topic)
 @receiver(m2m_changed, sender=Meeting.topics.through)
-def names_changed(sender, **kwargs) -> None:
+def people_or_topics_changed(sender, **kwargs) -> None:
     """People's and topics' names show on the lists' cards and facets, which are kept."""
-    archive_changed()
+    names_changed()

@@ -1,3 +1,4 @@
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from . import charts, citations, comparison, facetindex
-from .caching import KEEP_SECONDS
+from .caching import KEEP_SECONDS, kept_response
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
     PUBLIC_STATES,
@@ -36,6 +37,12 @@ class FilteredListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that an address with no parameters is simply a valid empty choice.
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get_filterset(self, filterset_class):
+        """Made once for the request (MeetingListView asks for it before the page is made)."""
+        if getattr(self, "filterset", None) is None:
+            self.filterset = super().get_filterset(filterset_class)
+        return self.filterset
 
     beyond_last = None  # the page number asked for, when it is beyond the last page
 
@@ -98,11 +105,19 @@ class MeetingListView(FilteredListView):
     template_name = "meetings/meeting_list.html"
 
     def get(self, request, *args, **kwargs):
+        """The page, kept whole for readers who are not signed in under the version of what it
+        shows (MeetingFilter.shown_version), not the archive's: an edit to a meeting it does not
+        show leaves it kept. A malformed choice (400) is answered anew each time."""
         if request.GET.get("sort") in OLD_ORDERS:  # an address from before the orders were renamed
             query = request.GET.copy()
             query["sort"] = OLD_ORDERS[query["sort"]]
             return HttpResponsePermanentRedirect("?" + query.urlencode())
-        return super().get(request, *args, **kwargs)
+        respond = functools.partial(super().get, request, *args, **kwargs)
+        filterset = self.get_filterset(self.get_filterset_class())
+        if request.user.is_authenticated or not filterset.is_valid():
+            return respond()
+        number = whole_number(request.GET.get("page") or "1") or 1
+        return kept_response(request, filterset.shown_version(number, self.paginate_by), respond)
 
     def get_queryset(self):
         return Meeting.objects.published().with_related()

@@ -171,9 +171,8 @@ def test_a_change_readers_can_see_is_on_the_next_page(client, archive, django_ca
     client.get("/")
     client.get(meeting.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        Meeting.objects.filter(pk=meeting.pk).update(title="The Osaka summit")  # no modified: the signal's part
-        meeting.refresh_from_db()
-        archive_changed()
+        meeting.title = "The Osaka summit"
+        meeting.save()  # as every write path does: its `modified` is set anew
     assert "The Osaka summit" in client.get("/").content.decode()
     assert client.get(meeting.get_absolute_url(), follow=True).context["meeting"].title == "The Osaka summit"
 
@@ -289,3 +288,65 @@ def test_the_narrow_search_rows_follow_every_meeting(client, archive):
     assert rows(MeetingSearch, "meeting_id") == rows(Meeting, "pk")
     response = client.get("/", {"q": "Zanzibar", "date_from": "2019-01-01"})
     assert response.context["paginator"].count == 1
+
+
+def test_an_edit_leaves_kept_the_list_pages_that_do_not_show_the_meeting(
+    client, archive, django_capture_on_commit_callbacks
+):
+    """A title changed: the lists it is not on, and the searches it does not match, are the pages
+    kept (no template rendered); the list it is on shows the new title."""
+    pages = ["/?level=summit", "/?q=abductions", "/?q=abductions&sort=date", "/?year=2017&topic=comfort-women"]
+    first = {url: client.get(url).content for url in pages}
+    meeting = archive["fm-2016"]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.title = "The Seoul meeting on trade"
+        meeting.save()
+    for url in pages:
+        again = client.get(url)
+        assert (again.templates, again.content) == ([], first[url]), url
+    home = client.get("/")
+    assert home.templates != []
+    assert "The Seoul meeting on trade" in home.content.decode()
+
+
+def test_an_edit_that_makes_a_meeting_match_a_search_is_on_the_searchs_next_page(
+    client, archive, django_capture_on_commit_callbacks
+):
+    assert client.get("/?q=Seoul").context["paginator"].count == 0
+    assert client.get("/?q=trade").context["paginator"].count == 1
+    meeting = archive["fm-2016"]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.title = "The Seoul meeting"
+        meeting.save()
+    found = client.get("/?q=Seoul")
+    assert found.context["paginator"].count == 1
+    assert [m.pk for m in found.context["object_list"]] == [meeting.pk]
+    assert client.get("/?q=trade").context["paginator"].count == 1  # its statement still says it
+
+
+def test_an_edit_to_what_the_lists_count_is_on_every_list(client, archive, django_capture_on_commit_callbacks):
+    assert client.get("/?level=summit").context["paginator"].count == 2
+    first = client.get("/?level=foreign-ministers&year=2017")  # fm-2016 is counted under 2016, not shown
+    meeting = archive["fm-2016"]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.level = Level.SUMMIT
+        meeting.save()
+    assert client.get("/?level=summit").context["paginator"].count == 3
+    again = client.get("/?level=foreign-ministers&year=2017")
+    assert again.templates != []
+    assert [m.pk for m in again.context["object_list"]] == [m.pk for m in first.context["object_list"]]
+    year = {f["name"]: f for f in again.context["filter"].facets()}["year"]
+    assert {v["value"]: v["count"] for v in year["values"]} == {"2017": 1, "2018": 1}
+
+
+def test_an_edit_to_a_draft_leaves_every_list_kept(client, archive, django_capture_on_commit_callbacks):
+    draft = make_meeting(status=Status.DRAFT, date=date(2019, 5, 5), title="A draft nobody may see")
+    pages = ["/", "/?q=abductions", "/?level=summit"]
+    first = {url: client.get(url).content for url in pages}
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.title = "A draft still nobody may see"
+        draft.date = date(2019, 6, 6)
+        draft.save()
+    for url in pages:
+        again = client.get(url)
+        assert (again.templates, again.content) == ([], first[url]), url
