@@ -1,17 +1,21 @@
 """What the public pages keep, in Django's cache framework.
 
-Everything kept for readers (whole pages, and the facet counts a new page needs) is keyed by the archive's version, which has two
-parts. One is a cache entry: the write paths that change what the public sees call
-archive_changed(), which sets it anew once their transaction commits (transaction.on_commit).
-The other the data gives: the newest `modified` of the published meetings, read from the database the
-page reads (a replica that has not yet replayed a change still shows the older version, and
-what it counts is kept under that one). Entries of an older version are never read again and
-expire by themselves. No database trigger, no row every write waits on, nothing deleted inside
-an editor's transaction, and a GET request never writes to the database: the public site can
-be served from read-only replicas.
+Everything kept for readers (whole pages, and the facet counts a new page needs) is found by a
+version of what it shows. The meeting list's pages compute theirs from the data they show
+(MeetingFilter.shown_version: the names of people and topics, the counts and order of the
+meetings, the meetings on the page), so that an edit to one meeting leaves kept the lists that
+do not show it. The other pages are kept under the archive's version, which has two parts. One
+is a cache entry: the write paths that change what the public sees call archive_changed(),
+which sets it anew once their transaction commits (transaction.on_commit). The other the data
+gives: the newest `modified` of the published meetings, read from the database the page reads
+(a replica that has not yet replayed a change still shows the older version, and what it counts
+is kept under that one). Entries of an older version are never read again and expire by
+themselves. No database trigger, no row every write waits on, nothing deleted inside an
+editor's transaction, and a GET request never writes to the database: the public site can be
+served from read-only replicas.
 
-The version is kept in a cache of its own (settings.CACHES["archive"]), so that what a full
-cache lets go is never the version. The cache is settings.CACHES["default"]: a file-based cache, shared by the processes of one
+The versions are kept in a cache of their own (settings.CACHES["archive"]), so that what a full
+cache lets go is never a version. The cache is settings.CACHES["default"]: a file-based cache, shared by the processes of one
 machine, unless CACHE_URL names a shared one (Redis) for several app servers.
 """
 
