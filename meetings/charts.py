@@ -29,9 +29,22 @@ class Bar:
     shown_label: bool = False  # a year under the axis, every few
     counted: bool = True  # False for a year the figures leave out (a share of no meetings)
 
+    percent: bool = False
+
     @property
     def centre(self) -> float:
         return round(self.x + self.width / 2, 2)
+
+    @property
+    def figure(self) -> str:
+        """Its total as the chart's title and table say it: "1,204", "33.3%", "no meetings"."""
+        return figure(self.total, self.percent) if self.counted else "no meetings"
+
+
+def figure(value: float, percent: bool) -> str:
+    """A count with thousands separators, or a share with one decimal: formatted here, not by the
+    template's filters, since a chart has hundreds of them."""
+    return f"{value:.1f}%" if percent else f"{int(value):,}"
 
 
 @dataclass
@@ -48,9 +61,16 @@ class Chart:
 
     @property
     def rows(self) -> list[dict]:
-        """The data table: each bar's values by series, and its total (None where not counted)."""
+        """The data table: each bar's values by series, and its total (None where not counted),
+        with the same as text."""
         return [
-            {"label": bar.label, "values": [s.value for s in bar.segments], "total": bar.total if bar.counted else None}
+            {
+                "label": bar.label,
+                "values": [s.value for s in bar.segments],
+                "total": bar.total if bar.counted else None,
+                "cells": [f"{int(s.value):,}" for s in bar.segments],
+                "figure": bar.figure,
+            }
             for bar in self.bars
         ]
 
@@ -83,7 +103,15 @@ def year_chart(title: str, counts: dict[int, dict[str, float]], series: list[tup
     for n, year in enumerate(years):
         width = min(slot * 0.76, WIDEST)
         x, width = round(LEFT + n * slot + (slot - width) / 2, 2), round(width, 2)
-        bar = Bar(str(year), x, width, totals[year], shown_label=n % every == 0, counted=not percent or year in counts)
+        bar = Bar(
+            str(year),
+            x,
+            width,
+            totals[year],
+            shown_label=n % every == 0,
+            counted=not percent or year in counts,
+            percent=percent,
+        )
         y = HEIGHT - BOTTOM
         for key, _ in series:
             value = counts.get(year, {}).get(key, 0)

@@ -326,7 +326,13 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
             for value in chosen[name]:
                 values.setdefault(value, 0)
             rows = [
-                {"value": v, "label": labels[name].get(v, v), "count": n, "chosen": v in chosen[name]}
+                {
+                    "value": v,
+                    "label": labels[name].get(v, v),
+                    "count": n,
+                    "shown": f"{n:,}",  # formatted here: the template's filters cost more, for every value
+                    "chosen": v in chosen[name],
+                }
                 for v, n in values.items()
             ]
             longest = self.longest.get(name)

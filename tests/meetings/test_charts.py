@@ -20,13 +20,16 @@ def test_a_year_chart_has_every_year_between_the_first_and_the_last_and_stacks_i
     assert (summit.height, ministers.height) == (plot / 4, plot * 3 / 4)
     assert ministers.y + ministers.height == summit.y  # stacked on top
     assert summit.y + summit.height == chart.baseline
-    assert chart.rows[2] == {"label": "2017", "values": [1, 3], "total": 4}
+    assert chart.rows[2] == {"label": "2017", "values": [1, 3], "total": 4, "cells": ["1", "3"], "figure": "4"}
 
 
 def test_a_chart_of_counts_steps_by_whole_meetings_and_one_of_shares_by_round_percentages():
     assert [label for _, label in year_chart("One", {2022: {"summit": 1}}, [("summit", "Summit")]).ticks] == ["0", "1"]
     shares = year_chart("Shares", {2022: {"share": 1.7}}, [("share", "Share")], percent=True)
     assert [label for _, label in shares.ticks] == ["0%", "0.5%", "1%", "1.5%", "2%"]
+    assert shares.bars[0].figure == "1.7%"
+    many = year_chart("Many", {2022: {"summit": 1204}}, [("summit", "Summit")])
+    assert (many.bars[0].figure, many.rows[0]["cells"]) == ("1,204", ["1,204"])
 
 
 def test_a_chart_of_nothing_is_no_chart():
