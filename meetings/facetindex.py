@@ -152,9 +152,14 @@ class FacetIndex:
                 moved[:] = True
             days[ids] = new_days
             modified[ids] = [m or 0 for _, _, _, m, _ in rows]
-            if moved.any():
-                reordered = max(reordered, float(modified[ids[moved]].max()))
-        return FacetIndex(newest or self.newest, seen, words, keys, matrix, days, modified, reordered)
+            if moved.any():  # later than before even for a change that committed late
+                reordered = max(float(np.nextafter(reordered, np.inf)), float(modified[ids[moved]].max()))
+        index = FacetIndex(newest or self.newest, seen, words, keys, matrix, days, modified, reordered)
+        if reordered == self.reordered:  # the same meetings in the same order: sorted once (8 ms at 100,000)
+            for order in ("newest_first", "oldest_first"):
+                if order in vars(self):
+                    vars(index)[order] = vars(self)[order]
+        return index
 
     def fit_to(self, words: int) -> Bitmap:
         """Every meeting this index has published, as a bitmap of `words` words."""

@@ -197,3 +197,27 @@ def test_the_list_pages_show_the_ids_the_index_orders(client, archive, django_as
         shown += [m.public_id for m in response.context["object_list"]]
     assert shown == expected
     assert client.get("/", {"page": len(expected) // 20 + 2}).status_code == 404
+
+
+def test_an_index_says_when_what_the_lists_show_last_changed(archive, django_capture_on_commit_callbacks):
+    """`reordered` moves with a change to which meetings are published, their dates or facet
+    values, never with a title's; the lists' orders are then sorted once, not again."""
+    index = facetindex.current_index()
+    order = index.newest_first
+    meeting = Meeting.objects.published().order_by("date").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.title = "Another title"
+        meeting.save()
+    retitled = facetindex.current_index()
+    assert retitled is not index
+    assert retitled.reordered == index.reordered
+    assert retitled.newest_first is order
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.date = meeting.date.replace(year=meeting.date.year - 1)
+        meeting.save()
+    redated = facetindex.current_index()
+    assert redated.reordered > index.reordered
+    assert redated.newest_first is not order
+    assert redated.newest_first.tolist() == list(
+        Meeting.objects.published().order_by(newest(), "-pk").values_list("pk", flat=True)
+    )
