@@ -128,8 +128,13 @@ class SpeakerChoices:
             meeting = self.meeting_of_request(request)
             if meeting is not None:
                 kwargs["queryset"] = Participant.objects.filter(
-                    Q(attendances__meeting=meeting) | Q(statements__meeting=meeting)
-                ).distinct()
+                    Q(pk__in=Attendance.objects.filter(meeting=meeting).values("participant"))
+                    | Q(
+                        pk__in=Statement.speakers.through.objects.filter(statement__meeting=meeting).values(
+                            "participant"
+                        )
+                    )
+                )  # two subqueries: joined and made distinct, they took minutes at 100,000 readouts
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def meeting_of_request(self, request) -> Meeting | None:
