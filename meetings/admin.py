@@ -159,7 +159,7 @@ class AttendanceInline(admin.StackedInline):
     verbose_name_plural = "participants added by a curator (no readout records them)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(readout__isnull=True)
+        return super().get_queryset(request).filter(readout__isnull=True).select_related("participant")
 
 
 class ReadoutAttendanceInline(admin.StackedInline):
@@ -173,6 +173,9 @@ class ReadoutAttendanceInline(admin.StackedInline):
     verbose_name = "participant"
     verbose_name_plural = "participants, as this readout records them"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant")
+
 
 class StatementInline(SpeakerChoices, admin.StackedInline):
     model = Statement
@@ -184,6 +187,10 @@ class StatementInline(SpeakerChoices, admin.StackedInline):
     }
     ordering = ["readout", "position"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each form's speakers and topics read from one query each, not two queries a statement.
+        return super().get_queryset(request).select_related("readout").prefetch_related("speakers", "topics")
 
     def has_add_permission(self, request, obj=None):
         return False  # a statement is added by splitting one (Statements › a statement › Split)
