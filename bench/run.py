@@ -633,7 +633,8 @@ def after_edits(base: str, edits: int, readers: list[str]) -> dict:
     # The oldest meeting: on none of home's pages near the top, nor likely among the searches'.
     meeting = Meeting.objects.published().exclude(date=None).order_by("date", "pk").first()
     url = f"/admin/meetings/meeting/{meeting.pk}/change/"
-    saves, home, searches = [], [], []
+    related = {path for path in readers if lists_meeting(path, meeting.pk)}
+    saves, home, searches, related_searches = [], [], [], []
     for _ in range(edits):
         data = change_form_data(client, url)
         title = data["title"]
@@ -644,8 +645,42 @@ def after_edits(base: str, edits: int, readers: list[str]) -> dict:
         if response.status_code != 302:
             raise RuntimeError(f"the admin did not save the meeting: {response.status_code}")
         home.append(get(base + "/"))
-        searches.extend(get(base + path) for path in readers)
-    return {"saves": saves, "home": home, "searches": searches, "meeting": meeting.get_absolute_url()}
+        for path in readers:
+            (related_searches if path in related else searches).append(get(base + path))
+    return {
+        "saves": saves,
+        "home": home,
+        "searches": searches,
+        "related_searches": related_searches,
+        "related_paths": sorted(related),
+        "meeting": meeting.get_absolute_url(),
+    }
+
+
+def lists_meeting(path: str, pk: int) -> bool:
+    """Whether a list page shows the meeting, or may once it changes: among a search's matches
+    (ranked by relevance, an edit may move it), or among the twenty meetings of a list in date
+    order. Worked out in this process with the page's own FilterSet, nothing kept in the cache."""
+    from unittest import mock
+
+    import numpy as np
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from meetings import facetindex
+    from meetings.filters import MeetingFilter
+    from meetings.models import Meeting
+
+    request = RequestFactory().get(path, HTTP_HOST="127.0.0.1")
+    request.user = AnonymousUser()
+    with mock.patch.object(caches["default"], "set"):
+        filterset = MeetingFilter(data=request.GET, queryset=Meeting.objects.published(), request=request)
+        if not filterset.is_valid():
+            return False
+        if filterset.search_text and filterset.order not in ("date", "-date"):
+            return bool(facetindex.contains(filterset.selected, np.array([pk]))[0])
+        return pk in filterset.dated_ids()[:20].tolist()
 
 
 def change_form_data(client, url: str) -> dict:
@@ -812,8 +847,11 @@ def repeated_summary(pages: list[Page]) -> dict:
 
 
 def after_edit_summary(edited: dict, repeated_pages: dict) -> dict:
-    """The saves, and the next readers (home and searches) beside the repeated pages' p95."""
+    """The saves, and the next readers beside the repeated pages' p95: those of pages that do
+    not show the edited meeting (home, and the searches it is not among the matches of), which
+    the budget is for, and apart those of the searches that do."""
     readers = edited["home"] + edited["searches"]
+    related = edited["related_searches"]
     return {
         "edits": len(edited["saves"]),
         "meeting": edited["meeting"],
@@ -826,6 +864,10 @@ def after_edit_summary(edited: dict, repeated_pages: dict) -> dict:
         "reader_max_ms": ms(max(readers)),
         "home_ms": [ms(t) for t in edited["home"]],
         "reader_p95_over_repeated_p95": round(ms(percentile(readers, 0.95)) / repeated_pages["p95_ms"], 2),
+        "related_readers": len(related),
+        "related_paths": edited["related_paths"],
+        "related_p50_ms": ms(percentile(related, 0.5)) if related else None,
+        "related_p95_ms": ms(percentile(related, 0.95)) if related else None,
     }
 
 
