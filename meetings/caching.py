@@ -31,36 +31,51 @@ from django.utils import timezone
 
 VERSION_KEY = "archive:version"
 NAMES_KEY = "archive:names"
+DELETIONS_KEY = "archive:deletions"
 KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
 
 
-def changes_seen() -> int:
-    """The cache's part of the archive's version: set when first asked, and anew after each
-    change (archive_changed)."""
+def _version(key: str) -> int:
+    """A version kept in the versions' cache: set when first asked, and anew by the write paths."""
     versions = caches["archive"]
-    version = versions.get(VERSION_KEY)
+    version = versions.get(key)
     if version is None:
-        versions.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = versions.get(VERSION_KEY, 0)
+        versions.add(key, time.time_ns(), timeout=None)
+        version = versions.get(key, 0)
     return version
+
+
+def _set_anew(key: str, using: str | None = None) -> None:
+    """Set a version anew once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: caches["archive"].set(key, time.time_ns(), timeout=None), using=using)
+
+
+def changes_seen() -> int:
+    """The cache's part of the archive's version: set anew after each change (archive_changed)."""
+    return _version(VERSION_KEY)
 
 
 def names_version() -> int:
     """The version of the names pages show beside the meetings' own (people's, topics'): set
-    when first asked, and anew after each change to one (names_changed)."""
-    versions = caches["archive"]
-    version = versions.get(NAMES_KEY)
-    if version is None:
-        versions.add(NAMES_KEY, time.time_ns(), timeout=None)
-        version = versions.get(NAMES_KEY, 0)
-    return version
+    anew after each change to one (names_changed)."""
+    return _version(NAMES_KEY)
+
+
+def deletions_seen() -> int:
+    """Set anew after a meeting is deleted (meeting_deleted), which no `modified` tells of."""
+    return _version(DELETIONS_KEY)
 
 
 def names_changed() -> None:
     """Once the current transaction commits, the pages that show people's or topics' names are
     found no more; the archive changes with them (archive_changed)."""
-    transaction.on_commit(lambda: caches["archive"].set(NAMES_KEY, time.time_ns(), timeout=None))
+    _set_anew(NAMES_KEY)
     archive_changed()
+
+
+def meeting_deleted(using: str | None = None) -> None:
+    """Once the current transaction commits, each process's facet index reads every meeting again."""
+    _set_anew(DELETIONS_KEY, using)
 
 
 def archive_version(request=None) -> str:
@@ -83,7 +98,7 @@ def archive_version(request=None) -> str:
 def archive_changed(using: str | None = None) -> None:
     """Once the current transaction commits (at once outside one), the public pages show the
     change: what was kept for readers is found no more. A rolled-back change keeps it."""
-    transaction.on_commit(lambda: caches["archive"].set(VERSION_KEY, time.time_ns(), timeout=None), using=using)
+    _set_anew(VERSION_KEY, using)
 
 
 def kept_key(kind: str, version: str, parts: list) -> str:

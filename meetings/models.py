@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from .caching import archive_changed, names_changed
+from .caching import archive_changed, meeting_deleted, names_changed
 from .search import CONFIG as SEARCH_CONFIG
 from .search import CJKBigrams, headline, render_marked, render_passage, search_query
 
@@ -472,6 +472,8 @@ def meeting_changed(sender, instance: Meeting, **kwargs) -> None:
     readouts', statements' and people's included (Meeting.record_change)."""
     if instance.status in PUBLIC_STATES or getattr(instance, "public_before", True):
         archive_changed()
+    if "created" not in kwargs:  # deleted, which no `modified` tells of
+        meeting_deleted()
     if "created" in kwargs:  # saved, not deleted: its date or title may have changed
         with connections[instance._state.db or "default"].cursor() as cursor:
             cursor.execute(REFRESH_SEARCH_SQL, {"ids": [instance.pk]})
