@@ -634,7 +634,7 @@ def after_edits(base: str, edits: int, readers: list[str]) -> dict:
     meeting = Meeting.objects.published().exclude(date=None).order_by("date", "pk").first()
     url = f"/admin/meetings/meeting/{meeting.pk}/change/"
     related = {path for path in readers if lists_meeting(path, meeting.pk)}
-    saves, home, searches, related_searches = [], [], [], []
+    saves, home, searches, related_searches, by_path = [], [], [], [], {}
     for _ in range(edits):
         data = change_form_data(client, url)
         title = data["title"]
@@ -646,13 +646,16 @@ def after_edits(base: str, edits: int, readers: list[str]) -> dict:
             raise RuntimeError(f"the admin did not save the meeting: {response.status_code}")
         home.append(get(base + "/"))
         for path in readers:
-            (related_searches if path in related else searches).append(get(base + path))
+            took = get(base + path)
+            (related_searches if path in related else searches).append(took)
+            by_path.setdefault(path, []).append(took)
     return {
         "saves": saves,
         "home": home,
         "searches": searches,
         "related_searches": related_searches,
         "related_paths": sorted(related),
+        "by_path": by_path,
         "meeting": meeting.get_absolute_url(),
     }
 
@@ -868,6 +871,7 @@ def after_edit_summary(edited: dict, repeated_pages: dict) -> dict:
         "related_paths": edited["related_paths"],
         "related_p50_ms": ms(percentile(related, 0.5)) if related else None,
         "related_p95_ms": ms(percentile(related, 0.95)) if related else None,
+        "readers_ms": {path: [ms(t) for t in times] for path, times in edited["by_path"].items()},
     }
 
 
