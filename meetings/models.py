@@ -235,16 +235,16 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def facet_counts(self, chosen: dict[str, list[str]], longest: dict[str, int], matches=None) -> dict:
+    def facet_counts(self, chosen: dict[str, list[str]], longest: dict[str, int], matches=None, index=None) -> dict:
         """How many of these meetings each value of each facet would show, counted disjunctively
         over the facets' choices (`chosen`), and how many meet every choice ({"total": {"": n}});
         of a long facet only its `longest` most frequent values and those chosen. These are the
         published meetings before any facet choice: all of them or, when a search or dates
         narrow them, those of `matches` (a bitmap of the facet index). From the bitmaps of
-        meetings.facetindex."""
+        meetings.facetindex (`index`, or the current one)."""
         from . import facetindex
 
-        index = facetindex.current_index(self.db)
+        index = index or facetindex.current_index(self.db)
         return index.counts(index.everything if matches is None else matches, chosen, longest)
 
     def public(self):

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from . import charts, citations, comparison, facetindex
-from .caching import KEEP_SECONDS, kept_response
+from .caching import kept_response
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
     PUBLIC_STATES,
@@ -150,7 +150,6 @@ class MeetingListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context(matched=bool(context["paginator"].count)))
         context["rank_limit"] = f"{RANK_LIMIT:,}"
-        context["keep_seconds"] = KEEP_SECONDS
         if self.filterset.is_valid():
             context["chips"] = self.filterset.chips()
             selected, index = self.filterset.selected, self.filterset.index
