@@ -228,22 +228,29 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         index = self.index
         key = kept_key("matches", "", self._search())
         found = cache.get(key)
+        matches = None
         if found is not None:
             as_of, data = found
-            matches = index.from_bytes(data)
             if as_of == index.newest:
-                return matches
-            since = Meeting.objects.filter(modified__gt=as_of - facetindex.MARGIN) if as_of else Meeting.objects.none()
-            changed = list(since.values_list("pk", flat=True)[: facetindex.COMPARED + 1])
-            if as_of and len(changed) <= facetindex.COMPARED:
-                changed = [pk for pk in changed if pk < index.words * facetindex.WORD]  # none newer than the index
-                now = list(self._rows().filter(pk__in=changed).values_list("pk", flat=True))
-                matches = matches & ~facetindex.bits_of(changed, index.words) | facetindex.bits_of(now, index.words)
-                cache.set(key, (index.newest, matches.tobytes()), KEEP_SECONDS)
-                return matches
-        matches = facetindex.matches_bitmap(self._rows(), index)
+                return index.from_bytes(data)
+            if as_of is not None:
+                matches = self._brought_up_to_date(index.from_bytes(data), as_of)
+        if matches is None:
+            matches = facetindex.matches_bitmap(self._rows(), index)
         cache.set(key, (index.newest, matches.tobytes()), KEEP_SECONDS)
         return matches
+
+    def _brought_up_to_date(self, matches: facetindex.Bitmap, as_of) -> facetindex.Bitmap | None:
+        """Matches found when the newest `modified` was `as_of`, with the meetings changed since
+        asked again; None when too many changed (the search is made anew)."""
+        index = self.index
+        since = Meeting.objects.filter(modified__gt=as_of - facetindex.MARGIN)
+        changed = list(since.values_list("pk", flat=True)[: facetindex.COMPARED + 1])
+        if len(changed) > facetindex.COMPARED:
+            return None
+        changed = [pk for pk in changed if pk < index.words * facetindex.WORD]  # none newer than the index
+        now = list(self._rows().filter(pk__in=changed).values_list("pk", flat=True))
+        return matches & ~facetindex.bits_of(changed, index.words) | facetindex.bits_of(now, index.words)
 
     def _rows(self):
         """The MeetingSearch rows the words and dates match."""
