@@ -52,6 +52,16 @@ class ReplicaMiddleware:
         )
         token = REPLICAS.set(self.replicas if public else ())
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+        finally:
+            REPLICAS.reset(token)
+        if public and response.streaming:  # a download reads on as it is sent: from the replicas too
+            response.streaming_content = self.from_replicas(response.streaming_content)
+        return response
+
+    def from_replicas(self, content):
+        token = REPLICAS.set(self.replicas)
+        try:
+            yield from content
         finally:
             REPLICAS.reset(token)

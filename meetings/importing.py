@@ -585,6 +585,7 @@ def _write_new(items: list[NewReadout], *, publish: bool, action: str, user) -> 
     for pk, meeting in zip(next_ids("meetings_meeting", len(new_meetings)), new_meetings, strict=True):
         meeting.pk = pk
         meeting.created = meeting.modified = now
+        meeting.published_at = now if meeting.status == Status.PUBLISHED else None
         meeting._state.adding, meeting._state.db = False, "default"
     copy_rows("meetings_meeting", MEETING_COLUMNS, ([getattr(m, c) for c in MEETING_COLUMNS] for m in new_meetings))
 

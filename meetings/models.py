@@ -8,13 +8,15 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
-from django.db.models import F, Func, Q, Value, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Cast, Coalesce, ExtractYear, RowNumber
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from reversion.models import Version
 
 from .caching import archive_changed, meeting_deleted, names_changed
 from .search import CONFIG as SEARCH_CONFIG
@@ -261,6 +263,17 @@ class MeetingQuerySet(models.QuerySet):
             "-rank", newest(), "-pk"
         )
 
+    def with_versions(self):
+        """Each meeting with its public versions, as its page numbers them (versions.public_versions):
+        `version_number`, how many there are (0 before the first), and `last_published`, when the
+        newest was made (public_meeting_versions)."""
+        public = public_meeting_versions().filter(object_id=Cast(OuterRef("pk"), models.CharField()))
+        count = public.values("object_id").annotate(n=Count("pk")).values("n")
+        return self.annotate(
+            version_number=Coalesce(Subquery(count), 0),
+            last_published=Subquery(public.order_by("-pk").values("revision__date_created")[:1]),
+        )
+
     def with_related(self):
         """Everything a meeting's card in a list shows (its people and topics), in a fixed number
         of queries; a meeting's page loads its readouts and statements too (views.load_meeting)."""
@@ -317,6 +330,13 @@ class Meeting(models.Model):
         db_persist=True,
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When it was first published (the feeds of new meetings are in this order).",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(
         blank=True, help_text="Why it is withdrawn, or no longer public: readers see it at its address."
@@ -443,13 +463,35 @@ class Meeting(models.Model):
             reversion.add_to_revision(self)
 
 
+def public_meeting_versions():
+    """The versions of meetings in which they were public (as versions.public_versions finds
+    them): published, and not a curator's change waiting for an Editor. Read in PostgreSQL from
+    the versions' data, in Django's JSON serialization (django-reversion's default format)."""
+    return (
+        Version.objects.get_for_model(Meeting)
+        .annotate(data=Cast("serialized_data", models.JSONField()))
+        .filter(data__0__fields__status=Status.PUBLISHED)
+        # Versions made before the field was: not pending.
+        .filter(Q(data__0__fields__changes_pending=False) | Q(data__0__fields__changes_pending__isnull=True))
+        .order_by()
+    )
+
+
 @receiver(pre_save, sender=Meeting)
 def hold_publication_rules(sender, instance: Meeting, raw: bool, update_fields=None, **kwargs) -> None:
     """Only an Editor publishes, unpublishes or withdraws a meeting, and a curator's change to a
     published meeting waits for an Editor: held on every save of a meeting, whatever the path
     (admin forms and actions, history revert and recover, which save raw, uploads, merges)."""
     user = acting_user()
-    before = Meeting.objects.filter(pk=instance.pk).values_list("status", flat=True).first() or Status.DRAFT
+    before, published_at = Meeting.objects.filter(pk=instance.pk).values_list("status", "published_at").first() or (
+        Status.DRAFT,
+        None,
+    )
+    # When it was first published: kept from then on, whatever a version restored holds.
+    published_at = published_at or (timezone.now() if instance.status == Status.PUBLISHED else None)
+    if published_at != instance.published_at and update_fields is not None and "published_at" not in update_fields:
+        Meeting.objects.filter(pk=instance.pk).update(published_at=published_at)
+    instance.published_at = published_at
     instance.public_before = before in PUBLIC_STATES  # for public_changed
     if user is None or can_publish(user):
         pending = False
@@ -920,6 +962,7 @@ HISTORY_EXCLUDE = {
         "topic_slugs",
         "topics",
         "lock_version",
+        "published_at",
     ],
     Statement: ["search_vector"],
 }

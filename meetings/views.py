@@ -3,13 +3,13 @@ import re
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
-from django_filters.views import FilterView
+from django_filters.views import FilterMixin, FilterView
 
-from . import charts, citations, comparison, facetindex
+from . import charts, citations, comparison, exports, facetindex
 from .caching import kept_response
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
@@ -29,14 +29,16 @@ from .search import clean_query, has_lexemes, highlight_texts
 from .versions import PublicVersion, compare, live_view, public_versions, taken_down, version_view
 
 
-class FilteredListView(FilterView):
-    """A list narrowed by a FilterSet; a malformed parameter answers 400 with the form's message."""
-
-    paginate_by = 20
-
+class BoundFilterMixin(FilterMixin):
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that an address with no parameters is simply a valid empty choice.
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+
+class FilteredListView(BoundFilterMixin, FilterView):
+    """A list narrowed by a FilterSet; a malformed parameter answers 400 with the form's message."""
+
+    paginate_by = 20
 
     def get_filterset(self, filterset_class):
         """Made once for the request (MeetingListView asks for it before the page is made)."""
@@ -63,7 +65,13 @@ class FilteredListView(FilterView):
         if page is not None:
             context["page_range"] = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
         context["beyond_last"] = self.beyond_last
+        # The downloads of the whole result set keep its choices and order.
+        chosen = [(k, v) for k, v in params if k != "more"]
+        context["export_query"] = "?" + urlencode(chosen) if chosen else ""
+        context["export_formats"] = self.export_formats
         return context
+
+    export_formats = [("csv", "CSV"), ("jsonl", "JSON Lines")]
 
     def paginate_queryset(self, queryset, page_size):
         """The page asked for; beyond the last, the last (the page says so, and answers 404)."""
@@ -103,6 +111,7 @@ class MeetingListView(FilteredListView):
 
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
+    export_formats = [("csv", "CSV"), ("jsonl", "JSON Lines"), ("bib", "BibTeX"), ("ris", "RIS")]
 
     def get(self, request, *args, **kwargs):
         """The page, kept whole for readers who are not signed in under the version of what it
@@ -189,6 +198,90 @@ class StatementListView(FilteredListView):
                     statement.snippet = snippets.get(statement.pk) or statement.text
             context["object_list"] = page
         return context
+
+
+def choice_problems(filterset) -> str:
+    """What is wrong with a list's parameters, in words, for an answer that is not a page: each
+    parameter's errors, without the value typed (which a page would show escaped)."""
+    problems = []
+    for name, errors in filterset.form.errors.as_data().items():
+        said = [error.message % {key: "that value" for key in error.params or {}} for error in errors]
+        problems.append(f"{name}: {' '.join(said)}")
+    return "Some of the choices cannot be used. " + "; ".join(problems)
+
+
+class ExportView(BoundFilterMixin, View):
+    """A list's whole result set, with its filters, search and order, as a download: CSV (for a
+    spreadsheet: exports.csv_lines) or JSON Lines, one row per meeting or statement; of
+    meetings, their citations as BibTeX or RIS too. Streamed, so that the whole archive starts
+    at once and holds little memory; a malformed parameter answers 400 with what is wrong."""
+
+    filterset_class = None
+    columns: dict[str, str] = {}
+    rows = None  # exports.meeting_rows or exports.statement_rows
+    name = ""  # of the file: "meetings" or "statements"
+    formats = ["csv", "jsonl"]
+    CONTENT_TYPES = {
+        "csv": "text/csv; charset=utf-8",
+        "jsonl": "application/jsonl; charset=utf-8",
+        "bib": "application/x-bibtex; charset=utf-8",
+        "ris": "application/x-research-info-systems; charset=utf-8",
+    }
+
+    def get_queryset(self):
+        return self.filterset_class.Meta.model.objects.none()  # set by the subclass
+
+    def get(self, request, fmt):
+        if fmt not in self.formats:
+            raise Http404(f"The {self.name} can be downloaded as {', '.join(self.formats)}.")
+        filterset = self.get_filterset(self.filterset_class)
+        if not filterset.is_valid():
+            return HttpResponse(choice_problems(filterset), status=400, content_type="text/plain")
+        rows = self.rows(filterset.qs, request.build_absolute_uri)
+        if fmt == "csv":
+            lines = exports.csv_lines(rows, self.columns)
+        elif fmt == "jsonl":
+            lines = exports.json_lines(rows)
+        else:
+            lines = self.citations(filterset.qs, fmt)
+        response = StreamingHttpResponse(lines, content_type=self.CONTENT_TYPES[fmt])
+        stem = f"readout-archive-{self.name}-{timezone.localdate():%Y-%m-%d}"
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        return response
+
+    def citations(self, meetings, fmt: str):
+        accessed = timezone.localdate()
+        for meeting in exports.with_readouts(meetings.with_versions()).iterator(chunk_size=exports.CHUNK):
+            view = exports.public_view(meeting)
+            citation = citations.Citation.for_meeting(
+                view.meeting,
+                self.request,
+                accessed=accessed,
+                issuers=view.issuers,
+                version=meeting.version_number or None,
+            )
+            yield (citation.bibtex() if fmt == "bib" else citation.ris()) + "\n"
+
+
+class MeetingExportView(ExportView):
+    filterset_class = MeetingFilter
+    columns = exports.MEETING_COLUMNS
+    rows = staticmethod(exports.meeting_rows)
+    name = "meetings"
+    formats = ["csv", "jsonl", "bib", "ris"]
+
+    def get_queryset(self):
+        return Meeting.objects.published()
+
+
+class StatementExportView(ExportView):
+    filterset_class = StatementFilter
+    columns = exports.STATEMENT_COLUMNS
+    rows = staticmethod(exports.statement_rows)
+    name = "statements"
+
+    def get_queryset(self):
+        return Statement.objects.filter(meeting__status=Status.PUBLISHED)
 
 
 def whole_number(raw: str) -> int | None:
