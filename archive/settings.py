@@ -224,3 +224,10 @@ LOGGING = {
 OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "readout-archive.org")
 OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archive@readout-archive.org")
 OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
+
+# The site's public address, for what is written outside a request (the dataset's permalinks).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where manage.py export_dataset writes the datasets that /data/ offers.
+DATASET_DIR = Path(
+    os.environ.get("DATASET_DIR", Path(os.environ.get("READOUT_DATA_DIR", BASE_DIR / ".data")) / "datasets")
+)

@@ -10,5 +10,6 @@ def site_urls(request) -> dict:
             "statements": reverse("meetings:statement-list"),
             "people": reverse("meetings:participant-list"),
             "topics": reverse("meetings:topic-list"),
+            "data": reverse("meetings:dataset"),
         }
     }

@@ -47,6 +47,8 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", kept_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("oai/", OAIView.as_view(), name="oai"),
+    path("data/", views.DatasetView.as_view(), name="dataset"),  # not kept: a new dataset shows at once
+    path("data/<str:name>", views.DatasetFileView.as_view(), name="dataset-file"),
     path(
         "robots.txt",
         kept_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

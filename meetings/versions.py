@@ -61,6 +61,7 @@ class MeetingView:
     sides: list[dict]
     topics: list[Topic]
     version: PublicVersion | None = None
+    attendances: list[Attendance] = field(default_factory=list)  # each readout's, with their participants
 
     @property
     def issuers(self) -> list[str]:
@@ -94,8 +95,9 @@ def live_view(meeting: Meeting) -> MeetingView:
         ReadoutView(r, [StatementView(s, list(s.speakers.all()), list(s.topics.all())) for s in r.statements.all()])
         for r in meeting.readouts.all()
     ]
-    sides = group_sides(list(meeting.attendances.all()), [r.issuer for r in meeting.readouts.all()])
-    return MeetingView(meeting, readouts, sides, list(meeting.topics.all()))
+    attendances = list(meeting.attendances.all())
+    sides = group_sides(attendances, [r.issuer for r in meeting.readouts.all()])
+    return MeetingView(meeting, readouts, sides, list(meeting.topics.all()), attendances=attendances)
 
 
 def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
@@ -145,7 +147,12 @@ def version_view(meeting: Meeting, public: PublicVersion) -> MeetingView:
         {t.pk: t for v in views.values() for s in v.statements for t in s.topics}.values(), key=lambda t: t.name
     )
     return MeetingView(
-        snapshot, list(views.values()), group_sides(attendances, [r.issuer for r in readouts]), meeting_topics, public
+        snapshot,
+        list(views.values()),
+        group_sides(attendances, [r.issuer for r in readouts]),
+        meeting_topics,
+        public,
+        attendances=attendances,
     )
 
 

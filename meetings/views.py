@@ -3,13 +3,20 @@ import re
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterMixin, FilterView
 
-from . import charts, citations, comparison, exports, facetindex
+from . import charts, citations, comparison, dataset, exports, facetindex
 from .caching import kept_response
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
@@ -625,3 +632,25 @@ class TopicDetailView(DetailView):
             .order_by(newest("meeting__date"), "position")[:20],
         )
         return context
+
+
+class DatasetView(View):
+    """/data/: the newest dataset export_dataset wrote, with its version, date, size, checksum,
+    licence and citation, and the other ways to the archive as data."""
+
+    def get(self, request):
+        context = {"dataset": dataset.latest(), "licence": dataset.LICENCE_NOTE}
+        return render(request, "meetings/dataset.html", context)
+
+
+class DatasetFileView(View):
+    """A dataset's zip file or its checksum, from DATASET_DIR: only the names export_dataset gives."""
+
+    NAME = re.compile(rf"{dataset.NAME}-[0-9A-Za-z][0-9A-Za-z._-]{{0,40}}\.zip(\.sha256)?")
+
+    def get(self, request, name):
+        path = dataset.dataset_dir() / name
+        if not self.NAME.fullmatch(name) or not path.is_file():
+            raise Http404("No dataset has this name: /data/ lists the newest.")
+        content_type = "text/plain; charset=utf-8" if name.endswith(".sha256") else "application/zip"
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)

@@ -62,6 +62,10 @@ HOSTILE = st.one_of(
             "1-²",
             "1-1",
             "٣-٣",
+            "ListRecords",
+            "GetRecord",
+            "oai_dc",
+            "level:summit",
         ]
     ),
 )
@@ -82,6 +86,12 @@ KEYS = st.sampled_from(
         "version",
         "statement",
         "speaker",
+        "verb",
+        "metadataPrefix",
+        "identifier",
+        "set",
+        "from",
+        "resumptionToken",
         "x",
     ]
 )
@@ -135,6 +145,9 @@ def fetch(server, path: str) -> tuple[int, str]:
             "/sitemap.xml",
             "/sitemap-{slug}.xml",
             "/robots.txt",
+            "/oai/",
+            "/data/",
+            "/data/{slug}",
         ]
     ),
     ident=st.one_of(st.just("REAL"), st.just("UPPER"), HOSTILE),
