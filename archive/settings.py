@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "reversion",
     "axes",
     "meetings",
@@ -231,3 +234,26 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DATASET_DIR = Path(
     os.environ.get("DATASET_DIR", Path(os.environ.get("READOUT_DATA_DIR", BASE_DIR / ".data")) / "datasets")
 )
+
+# The JSON API (meetings.api): read-only, JSON only, an OpenAPI 3 schema by drf-spectacular, its
+# documentation's assets from the project's own static files (drf-spectacular-sidecar), and a
+# limit on anonymous clients (API_ANON_RATE: requests per second, minute, hour or day).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Readout Archive API",
+    "DESCRIPTION": "Official readouts of diplomatic meetings, as data: meetings, readouts, statements,"
+    " people, topics and office holders, with the site's filters and search syntax. Read-only; anonymous"
+    " clients are limited (429 with Retry-After beyond the limit).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

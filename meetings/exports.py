@@ -22,7 +22,7 @@ MEETING_COLUMNS = {
     "permalink": "Its lasting address",
     "version": "The public version the row is (0: published before versions were recorded)",
     "version_permalink": "The address of that version, which never changes",
-    "date": "The meeting's date (ISO 8601), empty when unknown",
+    "date": "The meeting's date (ISO 8601), empty (null in JSON) when unknown",
     "title": "Its title",
     "level": "Its level: " + ", ".join(Level.values),
     "format": "How it was held: " + ", ".join(Format.values),
@@ -44,7 +44,7 @@ STATEMENT_COLUMNS = {
     "permalink": "The statement's lasting address",
     "version": "The public version of the meeting the row is from",
     "version_permalink": "The statement in that version",
-    "date": "The meeting's date (ISO 8601), empty when unknown",
+    "date": "The meeting's date (ISO 8601), empty (null in JSON) when unknown",
     "meeting_title": "The meeting's title",
     "level": "The meeting's level",
     "format": "The meeting's format",
@@ -103,7 +103,7 @@ def meeting_row(view: MeetingView, number: int, absolute) -> dict:
         "permalink": url,
         "version": number,
         "version_permalink": f"{url}v/{number}/" if number else url,
-        "date": meeting.date.isoformat() if meeting.date else "",
+        "date": meeting.date.isoformat() if meeting.date else None,
         "title": meeting.title,
         "level": meeting.level,
         "format": meeting.format,
@@ -132,7 +132,7 @@ def statement_row(view: MeetingView, readout, statement, number: int, absolute) 
         "permalink": f"{url}#{statement.anchor}",
         "version": number,
         "version_permalink": f"{url}v/{number}/#{statement.anchor}" if number else f"{url}#{statement.anchor}",
-        "date": meeting.date.isoformat() if meeting.date else "",
+        "date": meeting.date.isoformat() if meeting.date else None,
         "meeting_title": meeting.title,
         "level": meeting.level,
         "format": meeting.format,
@@ -154,26 +154,35 @@ def meeting_rows(meetings, absolute) -> Iterator[dict]:
         yield meeting_row(public_view(meeting), meeting.version_number, absolute)
 
 
+def public_views(ids) -> dict[int, tuple[Meeting, MeetingView]]:
+    """These meetings (with_versions) and what readers see of them, by id: a few queries."""
+    meetings = with_readouts(Meeting.objects.with_versions().filter(pk__in=set(ids)))
+    return {m.pk: (m, public_view(m)) for m in meetings}
+
+
+def shown_statements(views: dict[int, tuple[Meeting, MeetingView]]) -> dict[tuple, tuple]:
+    """Each statement readers see of these meetings, with its readout: found by (meeting id,
+    statement id) in a meeting as it stands, by (meeting id, key) in a version."""
+    return {
+        (pk, s.pk if view.version is None else s.key): (r, s)
+        for pk, (_, view) in views.items()
+        for r in view.readouts
+        for s in r.statements
+    }
+
+
 def statement_rows(statements, absolute) -> Iterator[dict]:
     """A row for each of these statements, in their order, as readers see it: of a meeting whose
     change waits for an Editor, the statement with the same key in its last published version
     (none, if that version has no such statement)."""
     for chunk in chunked(statements.values_list("pk", "meeting_id", "key").iterator(chunk_size=CHUNK), CHUNK):
-        meetings = Meeting.objects.with_versions().filter(pk__in={meeting_id for _, meeting_id, _ in chunk})
-        meetings = {m.pk: m for m in with_readouts(meetings)}
-        views = {pk: public_view(m) for pk, m in meetings.items()}
-        # A statement of a version is found by its key; of the meeting as it stands, by its id.
-        shown = {
-            (pk, s.pk if view.version is None else s.key): (r, s)
-            for pk, view in views.items()
-            for r in view.readouts
-            for s in r.statements
-        }
+        views = public_views(meeting_id for _, meeting_id, _ in chunk)
+        shown = shown_statements(views)
         for pk, meeting_id, key in chunk:
-            view = views[meeting_id]
+            meeting, view = views[meeting_id]
             found = shown.get((meeting_id, pk if view.version is None else key))
             if found:
-                yield statement_row(view, *found, meetings[meeting_id].version_number, absolute)
+                yield statement_row(view, *found, meeting.version_number, absolute)
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
@@ -198,6 +207,8 @@ def spreadsheet_cell(value) -> str | int:
     advises; the apostrophe does not show in the spreadsheet."""
     if isinstance(value, list):
         value = "; ".join(value)
+    if value is None:
+        return ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.functional import cached_property
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import facetindex
 from .caching import KEEP_SECONDS, archive_version, kept, kept_key, names_version
@@ -48,7 +50,13 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(validators=[at_most_max_values], **kwargs)
 
 
-class AnyOfFilter(ChoicesFilter):
+@extend_schema_field(OpenApiTypes.STR)
+class DataChoicesFilter(ChoicesFilter):
+    """Choices the archive's data gives (slugs, codes, years): strings in the API's schema,
+    which cannot list them."""
+
+
+class AnyOfFilter(DataChoicesFilter):
     """Meetings whose array of values (topics, principals, issuers) holds any of the chosen."""
 
     def filter(self, qs, value):
@@ -77,6 +85,10 @@ class MeetingOrdering(django_filters.OrderingFilter):
 
 
 UNKNOWN_YEAR = "unknown"  # the year facet's value for meetings whose date is unknown
+
+
+class YearFilter(DataChoicesFilter):
+    """A year's four digits, or "unknown"."""
 
 
 def year_choices():
@@ -127,7 +139,7 @@ def one_sided_label(value: str, topics: dict[str, str] | None = None) -> str:
 
 class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    year = ChoicesFilter(choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown")
+    year = YearFilter(choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown")
     level = ChoicesFilter(choices=Level.choices)
     topic = AnyOfFilter(field_name="topic_slugs", choices=topic_choices)
     person = AnyOfFilter(field_name="principal_slugs", choices=participant_choices)
@@ -139,7 +151,7 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To")
     sort = MeetingOrdering()
     # The long facets to show whole (?more=person), not only their most frequent values.
-    more = ChoicesFilter(choices=lambda: [(name, name) for name in LONG_FACETS], method="show_whole")
+    more = DataChoicesFilter(choices=lambda: [(name, name) for name in LONG_FACETS], method="show_whole")
 
     class Meta:
         model = Meeting
@@ -441,10 +453,10 @@ class StatementFilter(SearchTextMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     # Speakers and topics as subqueries, not joins: a statement is listed once without DISTINCT,
     # which over every column cost a common word's count 0.5 s at 100,000 readouts.
-    speaker = ChoicesFilter(method="filter_speaker", choices=participant_choices)
-    topic = ChoicesFilter(method="filter_topic", choices=topic_choices)
+    speaker = DataChoicesFilter(method="filter_speaker", choices=participant_choices)
+    topic = DataChoicesFilter(method="filter_topic", choices=topic_choices)
     issuer = ChoicesFilter(field_name="readout__issuer", choices=country_choices)
-    year = ChoicesFilter(
+    year = YearFilter(
         field_name="meeting__year", choices=year_choices, null_value=UNKNOWN_YEAR, null_label="date unknown"
     )
     date_from = django_filters.DateFilter(field_name="meeting__date", lookup_expr="gte", label="From")

@@ -130,7 +130,7 @@ class Server:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body)
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(errors="replace")  # a download may be binary
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
 

@@ -320,3 +320,13 @@ def test_with_versions_numbers_them_as_the_pages_do(client, curator, editor):
     versions = public_versions(meeting)
     assert annotated.version_number == len(versions) == 2
     assert annotated.last_published == versions[-1].created
+
+
+def test_a_feed_and_the_sitemap_take_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(40):
+        make_meeting(title=f"Meeting {n}")
+    with django_assert_max_num_queries(14):
+        assert len(feedparser.parse(client.get("/feeds/meetings/").content).entries) == 40
+    for section in ["meetings", "versions", "people", "topics"]:
+        with django_assert_max_num_queries(6):
+            assert client.get(f"/sitemap-{section}.xml").status_code == 200

@@ -224,6 +224,7 @@ def test_the_list_addresses_follow_the_script_prefix():
                 "statements": "/archive/statements/",
                 "people": "/archive/people/",
                 "topics": "/archive/topics/",
+                "data": "/archive/data/",
             }
         }
     finally:
