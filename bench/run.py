@@ -565,13 +565,14 @@ def settle() -> float:
 
 
 @contextmanager
-def server(env: dict):
+def server(env: dict, workers: int = 2, timeout: int = 30):
     """gunicorn serving the archive (2 workers, as in production): its address and process."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "archive.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+        [str(Path(PY).parent / "gunicorn"), "archive.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+        + ["--timeout", str(timeout)]
         + ["--log-level", "warning"],
         cwd=ROOT,
         env=env,
