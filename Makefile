@@ -16,7 +16,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
 	done; \
 	for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do [ -x $$p ] && { echo $$p; exit; }; done)
 
-.PHONY: run test stop setup lint bench backup restore
+.PHONY: run test stop setup lint bench bench-data backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed: install it, or name it with make PYTHON=/path/to/python3.12"; exit 1; fi
@@ -66,3 +66,7 @@ BENCH_ARGS ?=
 bench: setup
 	@echo "== Benchmark at $(N) readouts (bench/out/results-$(N).json)"
 	@$(PY) bench/run.py --readouts $(N) $(BENCH_ARGS)
+
+bench-data: setup
+	@echo "== The ways in as data at $(N) readouts (bench/out/opendata-$(N).json)"
+	@$(PY) bench/opendata.py --readouts $(N)

@@ -87,7 +87,7 @@ def spread(times: list[float]) -> dict:
     return {
         "count": len(times),
         "p50_ms": ms(statistics.median(times)) if times else None,
-        "p95_ms": ms(percentile(times, 95)) if times else None,
+        "p95_ms": ms(percentile(times, 0.95)) if times else None,
         "max_ms": ms(max(times)) if times else None,
     }
 
@@ -256,6 +256,7 @@ def main() -> None:
         results["import_seconds"] = round(run([PY, "manage.py", "import_readouts", "--publish", str(corpus)], env), 1)
     else:
         run([PY, "manage.py", "migrate", "-v0"], env)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     setup_django(env)
     settle()
     from meetings.models import Meeting, Statement
