@@ -60,6 +60,20 @@ class Chart:
     baseline: float = HEIGHT - BOTTOM
 
     @property
+    def paths(self) -> list[tuple[str, str]]:
+        """Each series' segments as one SVG path, (series key, path data): a path for a series
+        rather than a rectangle for each bar's segment, since the template's cost is the number of
+        its nodes (a chart of 37 years and four levels rendered in 16 ms with the rectangles)."""
+        paths = []
+        for n, (key, _) in enumerate(self.series):
+            segments = [(bar, bar.segments[n]) for bar in self.bars if bar.segments[n].height]
+            if segments:
+                paths.append(
+                    (key, " ".join(f"M{bar.x} {s.y}h{bar.width}v{s.height}h-{bar.width}z" for bar, s in segments))
+                )
+        return paths
+
+    @property
     def rows(self) -> list[dict]:
         """The data table: each bar's values by series, and its total (None where not counted),
         with the same as text."""

@@ -23,6 +23,16 @@ def test_a_year_chart_has_every_year_between_the_first_and_the_last_and_stacks_i
     assert chart.rows[2] == {"label": "2017", "values": [1, 3], "total": 4, "cells": ["1", "3"], "figure": "4"}
 
 
+def test_each_series_is_drawn_as_one_path_of_its_bars_segments():
+    chart = year_chart(
+        "Meetings", {2015: {"summit": 2}, 2017: {"summit": 1, "foreign-ministers": 3}}, list(Level.choices[:2])
+    )
+    assert chart.paths == [
+        ("summit", "M140.67 78.0h40v70.0h-40z M607.33 113.0h40v35.0h-40z"),
+        ("foreign-ministers", "M607.33 8.0h40v105.0h-40z"),
+    ]  # a year of none (2016) and a series with none in a year draw nothing there
+
+
 def test_a_chart_of_counts_steps_by_whole_meetings_and_one_of_shares_by_round_percentages():
     assert [label for _, label in year_chart("One", {2022: {"summit": 1}}, [("summit", "Summit")]).ticks] == ["0", "1"]
     shares = year_chart("Shares", {2022: {"share": 1.7}}, [("share", "Share")], percent=True)
