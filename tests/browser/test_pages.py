@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.models import Meeting
 
@@ -120,7 +121,7 @@ def test_the_permalink_and_citations_can_be_copied(browser, archive):
     meeting = Meeting.objects.get(date="2012-04-07")
     page.goto(archive + meeting.get_absolute_url())
     page.get_by_role("button", name="Copy the permalink").click()
-    assert page.get_by_text("Copied").first.is_visible()
+    expect(page.get_by_text("Copied").first).to_be_visible()  # once the clipboard has taken it
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("a.permalink").get_attribute("href")
     context.close()
 
