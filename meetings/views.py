@@ -102,7 +102,7 @@ class FilteredListView(BoundFilterMixin, FilterView):
         # A search that names a person or a topic offers their page.
         name = " ".join(re.sub(r'["*]|(?:^|\s)-\S*', " ", text).split())
         if len(name) >= NAME_AT_LEAST:
-            context["named_people"] = Participant.objects.in_index().named(name).order_by("-meeting_count")[:5]
+            context["named_people"] = Participant.objects.so_named(name)[:5]
             context["named_topics"] = Topic.objects.named(name)[:3]
         # A search that matched has words to look for: PostgreSQL is asked only when none matched.
         if text and not matched and not has_lexemes(text):

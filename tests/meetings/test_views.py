@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import set_script_prefix
 
 from meetings.context_processors import site_urls
-from meetings.models import Format, Level, Meeting, Role, Status, Topic
+from meetings.models import Format, Level, Meeting, Participant, Role, Status, Topic
 from meetings.views import MeetingListView
 from tests.meetings.conftest import make_meeting, make_participant
 
@@ -850,6 +850,20 @@ def test_a_search_that_names_a_person_offers_their_page(client, archive):
     page = client.get("/", {"q": "Kōno"}).content.decode()
     assert 'People so named: <a href="/people/taro-kono/">Taro Kono</a>' in page
     assert 'Topic: <a href="/topics/abductions/">Abductions</a>' in client.get("/", {"q": "abduction"}).content.decode()
+
+
+def test_a_search_offers_those_so_named_who_attend_a_published_meeting_the_most_seen_first(client, db):
+    often, once, unpublished = (make_participant(name=f"{n} Ishida") for n in ("Yoko", "Akiko", "Chieko"))
+    for _ in range(2):
+        make_meeting(principals=(often,))
+    make_meeting(principals=(once,))
+    make_meeting(principals=(unpublished, often), status=Status.DRAFT)
+    assert [p.name for p in Participant.objects.so_named("ishida")] == ["Yoko Ishida", "Akiko Ishida"]
+    page = client.get("/", {"q": "Ishida"}).content.decode()
+    assert (
+        f'People so named: <a href="{often.get_absolute_url()}">Yoko Ishida</a>'
+        f' · <a href="{once.get_absolute_url()}">Akiko Ishida</a></p>'
+    ) in page
 
 
 def test_a_quoted_search_is_not_quoted_twice_in_the_heading(client, archive):
