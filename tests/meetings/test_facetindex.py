@@ -221,3 +221,21 @@ def test_an_index_says_when_what_the_lists_show_last_changed(archive, django_cap
     assert redated.newest_first.tolist() == list(
         Meeting.objects.published().order_by(newest(), "-pk").values_list("pk", flat=True)
     )
+
+
+def test_meetings_read_again_unchanged_leave_the_lists_order_however_many_they_are(monkeypatch):
+    """The first change after an import reads again every meeting of its last minutes: those
+    unchanged, compared a few at a time, do not count as moved."""
+    monkeypatch.setattr(facetindex, "COMPARED", 2)
+
+    def row(pk: int, modified: float, level: str = "summit") -> tuple:
+        values = ["2016", level, "in-person", "JPN", "JPN\x1fKOR", "shinzo-abe", "", ""]
+        return (pk, True, 17000 + pk, modified, facetindex.RECORD.join(values))
+
+    index = facetindex.FacetIndex.empty().with_changes([row(pk, 1.0) for pk in range(1, 8)], None, 0, 7)
+    assert index.reordered == 1.0  # a first reading: everything is new
+    again = index.with_changes([row(pk, 2.0) for pk in range(1, 8)], None, 0, 7)
+    assert again.reordered == 1.0
+    changed = again.with_changes([row(pk, 3.0) for pk in range(1, 7)] + [row(7, 3.0, "foreign-ministers")], None, 0, 7)
+    assert changed.reordered == 3.0
+    assert changed.counts(changed.everything, {}, {})["level"] == {"summit": 6, "foreign-ministers": 1}
