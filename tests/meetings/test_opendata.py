@@ -330,3 +330,5 @@ def test_a_feed_and_the_sitemap_take_a_bounded_number_of_queries(client, django_
     for section in ["meetings", "versions", "people", "topics"]:
         with django_assert_max_num_queries(6):
             assert client.get(f"/sitemap-{section}.xml").status_code == 200
+    with django_assert_max_num_queries(8):  # each section read once, for its lastmod and its pages
+        assert client.get("/sitemap.xml").status_code == 200
