@@ -38,7 +38,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import percentile  # noqa: E402
 from queries import read_vocabulary  # noqa: E402
-from run import OUT, PY, bench_env, database_urls, fresh_database, run, server, settle, setup_django, write_corpus  # noqa: E402
+from run import (
+    OUT,
+    PY,
+    bench_env,
+    database_urls,
+    fresh_database,
+    run,
+    server,
+    settle,
+    setup_django,
+    workers_of,
+    write_corpus,
+)  # noqa: E402
 
 DOWNLOADS = [
     "/meetings.csv",
@@ -100,17 +112,6 @@ def memory(pid: int) -> tuple[float, float]:
         return round(int(re.search(rf"^{name}:\s+(\d+) kB", status, re.M).group(1)) / 1024, 1)
 
     return field("VmRSS"), field("VmHWM")
-
-
-def workers_of(master: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                children.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return children
 
 
 def downloads(env: dict, common: str) -> list[dict]:

@@ -601,8 +601,8 @@ def warm_up(base: str, searches: Searches, meetings: list[str]) -> None:
         list(pool.map(lambda path: get(base + path), paths * 2))
 
 
-def server_memory(master: int) -> dict:
-    """Resident memory (VmRSS, MB) of gunicorn's master and of each worker, from /proc."""
+def workers_of(master: int) -> list[int]:
+    """The processes whose parent is gunicorn's master, from /proc."""
     workers = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -610,6 +610,12 @@ def server_memory(master: int) -> dict:
                 workers.append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue  # a process that ended meanwhile
+    return workers
+
+
+def server_memory(master: int) -> dict:
+    """Resident memory (VmRSS, MB) of gunicorn's master and of each worker, from /proc."""
+    workers = workers_of(master)
 
     def rss(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()

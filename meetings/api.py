@@ -248,6 +248,16 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     def rows(self, page) -> list:
         return page
 
+    not_found = "No such object is public."
+
+    def retrieve(self, request, **kwargs):
+        """One object by its lookup field, shown as a row of its list (`rows`)."""
+        lookup = {self.lookup_field: kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        rows = self.rows(list(self.get_queryset().filter(**lookup)[:1]))
+        if not rows:
+            raise Http404(self.not_found)
+        return Response(self.get_serializer(rows[0]).data)
+
 
 DETAIL = inline_serializer("Problem", {"detail": serializers.CharField()})
 CHOICE_ERRORS = OpenApiResponse(
@@ -345,6 +355,7 @@ class StatementViewSet(ArchiveViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = StatementFilter
     lookup_field = "key"
+    not_found = "No statement of a published meeting has this key."
 
     def get_queryset(self):
         return Statement.objects.filter(meeting__status=Status.PUBLISHED)
@@ -353,12 +364,6 @@ class StatementViewSet(ArchiveViewSet):
         ids = [s.pk for s in page]
         return list(exports.statement_rows(Statement.objects.filter(pk__in=ids).order_by("pk"), self.absolute))
 
-    def retrieve(self, request, key=None):
-        rows = list(exports.statement_rows(self.get_queryset().filter(key=key), self.absolute))
-        if not rows:
-            raise Http404("No statement of a published meeting has this key.")
-        return Response(StatementSerializer(rows[0]).data)
-
 
 @extend_schema_view(
     list=listing(ReadoutSerializer, "The readouts of published meetings, each with its statements."),
@@ -366,6 +371,7 @@ class StatementViewSet(ArchiveViewSet):
 )
 class ReadoutViewSet(ArchiveViewSet):
     serializer_class = ReadoutSerializer
+    not_found = "No readout of a published meeting has this id."
 
     def get_queryset(self):
         return Readout.objects.filter(meeting__status=Status.PUBLISHED)
@@ -381,10 +387,9 @@ class ReadoutViewSet(ArchiveViewSet):
         return rows
 
     def retrieve(self, request, pk=None):
-        rows = self.rows(list(self.get_queryset().filter(pk=pk))) if re.fullmatch(r"[0-9]{1,18}", pk) else []
-        if not rows:
-            raise Http404("No readout of a published meeting has this id.")
-        return Response(ReadoutSerializer(rows[0]).data)
+        if not re.fullmatch(r"[0-9]{1,18}", pk):  # an id is digits: anything else is none
+            raise Http404(self.not_found)
+        return super().retrieve(request, pk=pk)
 
 
 @extend_schema_view(
@@ -396,6 +401,7 @@ class PersonViewSet(ArchiveViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ParticipantFilter
     lookup_field = "slug"
+    not_found = "Nobody who attends a published meeting has this slug."
 
     def get_queryset(self):
         return Participant.objects.in_index()
@@ -415,12 +421,6 @@ class PersonViewSet(ArchiveViewSet):
             "office_holder": person.holder.slug if person.holder else None,
         }
 
-    def retrieve(self, request, slug=None):
-        person = self.get_queryset().filter(slug=slug).first()
-        if person is None:
-            raise Http404("Nobody who attends a published meeting has this slug.")
-        return Response(PersonSerializer(self.row(person)).data)
-
 
 @extend_schema_view(
     list=listing(TopicSerializer, "The topics statements are tagged with."),
@@ -429,6 +429,7 @@ class PersonViewSet(ArchiveViewSet):
 class TopicViewSet(ArchiveViewSet):
     serializer_class = TopicSerializer
     lookup_field = "slug"
+    not_found = "No topic has this slug."
 
     def get_queryset(self):
         return Topic.objects.in_index()
@@ -446,12 +447,6 @@ class TopicViewSet(ArchiveViewSet):
             "statement_count": topic.statement_count,
         }
 
-    def retrieve(self, request, slug=None):
-        topic = self.get_queryset().filter(slug=slug).first()
-        if topic is None:
-            raise Http404("No topic has this slug.")
-        return Response(TopicSerializer(self.row(topic)).data)
-
 
 @extend_schema_view(
     list=listing(OfficeHolderSerializer, "The gazetteer of office holders, with their terms."),
@@ -460,16 +455,8 @@ class TopicViewSet(ArchiveViewSet):
 class OfficeHolderViewSet(ArchiveViewSet):
     serializer_class = OfficeHolderSerializer
     lookup_field = "slug"
+    not_found = "No office holder has this slug."
 
     def get_queryset(self):
         terms = Term.objects.select_related("office").order_by("start")
         return OfficeHolder.objects.prefetch_related(Prefetch("terms", queryset=terms))
-
-    def rows(self, page):
-        return page
-
-    def retrieve(self, request, slug=None):
-        holder = self.get_queryset().filter(slug=slug).first()
-        if holder is None:
-            raise Http404("No office holder has this slug.")
-        return Response(OfficeHolderSerializer(holder).data)
