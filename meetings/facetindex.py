@@ -17,8 +17,9 @@ no dates) asks PostgreSQL nothing but the index's freshness.
 Freshness is the data's own: an index holds the meetings as they stood at its `newest`, the
 newest `modified` among them. Before counting, the process asks for the newest `modified` now
 (an index probe) and for the changes seen (meetings.caching.changes_seen); when either moved,
-it reads only the meetings changed since (less a margin, for a transaction that committed after
-a later one) and makes a new index from the kept one and those changes: a published meeting's
+it reads only the meetings changed since the kept one was read (less a margin, for a transaction
+that committed after it was read but set its `modified` before) and makes a new index from the
+kept one and those changes: a published meeting's
 bits set anew, any other's cleared. After a deletion, which no `modified` tells of
 (meetings.caching.deletions_seen), it reads them all again. An index is never
 changed once made, so a reader holding one is never disturbed. Nothing is written anywhere.
@@ -53,14 +54,20 @@ VALUES_SQL = """
       array_to_string(one_sided, E'\\x1f'))
     FROM meetings_meeting WHERE {where}
 """
-STATE_SQL = "SELECT max(modified), max(id) FROM meetings_meeting"
-# Changes read again, in case a transaction that set an earlier `modified` committed later.
+# The archive's state, and the database's clock when it was read.
+STATE_SQL = "SELECT max(modified), max(id), statement_timestamp() FROM meetings_meeting"
+# How long before it commits a write may set a meeting's `modified` (a transaction's length, and
+# the app servers' clocks behind the database's): an index read at time t may not hold a change
+# whose `modified` is after t - MARGIN, so those meetings are read again. Counted from the
+# newest `modified` instead of from the reading, the first change after an import read again
+# every meeting of its last ten minutes, however long after it came (about 50,000 at 100,000
+# readouts: each server process's next reader waited 0.76-0.86 s against 13-36 ms after a later change).
 MARGIN = timedelta(minutes=10)
 # The meetings read again are compared with what the index had (FacetIndex.reordered) this many
-# at a time, so that the words compared stay a few MB however many were read: the first change
-# after an import reads again the meetings of its last MARGIN (about 50,000 at 100,000 readouts),
-# and counting them all as changed made every kept list page new (its readers at p95 191.6 ms
-# against 12.6 for a repeated page, where after later changes they paid 20-25 ms).
+# at a time, so that the words compared stay a few MB however many were read: an index read
+# within MARGIN of an import's end reads its last minutes again at the next change (about
+# 50,000 meetings at 100,000 readouts), and counting them all as changed made every kept list
+# page new (its readers at p95 191.6 ms against 12.6 for a repeated page).
 COMPARED = 2000
 # The matches of a queryset as words of a bitmap.
 MATCHES_SQL = """
@@ -96,6 +103,7 @@ def bits_of(ids: list[int], words: int) -> Bitmap:
 @dataclass(frozen=True)
 class FacetIndex:
     newest: datetime | None  # the newest `modified` of the meetings read
+    read_at: datetime | None  # the database's clock when they were read
     seen: int  # and the changes seen then (meetings.caching.changes_seen)
     deletions: int  # and the deletions (meetings.caching.deletions_seen): after one, everything is read again
     words: int  # the length of every bitmap
@@ -110,10 +118,16 @@ class FacetIndex:
 
     @classmethod
     def empty(cls) -> "FacetIndex":
-        return cls(None, 0, 0, 0, (), np.zeros((0, 0), np.uint64), np.zeros(0, np.int32), np.zeros(0), 0.0)
+        return cls(None, None, 0, 0, 0, (), np.zeros((0, 0), np.uint64), np.zeros(0, np.int32), np.zeros(0), 0.0)
+
+    @property
+    def unseen_after(self) -> datetime | None:
+        """The `modified` after which a change this index does not hold may lie (MARGIN)."""
+        read = self.read_at or self.newest
+        return None if read is None else read - MARGIN
 
     def with_changes(
-        self, rows: list[tuple], newest, seen: int, last_id: int | None, deletions: int = 0
+        self, rows: list[tuple], newest, seen: int, last_id: int | None, deletions: int = 0, read_at=None
     ) -> "FacetIndex":
         """A new index: this one with these meetings' values (id, published, date in days,
         `modified` in seconds, values) put in place of theirs (an unpublished meeting's taken out)."""
@@ -156,7 +170,9 @@ class FacetIndex:
             modified[ids] = [m or 0 for _, _, _, m, _ in rows]
             if moved.any():  # later than before even for a change that committed late
                 reordered = max(float(np.nextafter(reordered, np.inf)), float(modified[ids[moved]].max()))
-        index = FacetIndex(newest or self.newest, seen, deletions, words, keys, matrix, days, modified, reordered)
+        index = FacetIndex(
+            newest or self.newest, read_at, seen, deletions, words, keys, matrix, days, modified, reordered
+        )
         if reordered == self.reordered:  # the same meetings in the same order: sorted once (8 ms at 100,000)
             for order in ("newest_first", "oldest_first"):
                 if order in vars(self):
@@ -328,7 +344,7 @@ def current_index(using: str = "default") -> FacetIndex:
     seen, deletions = changes_seen(), deletions_seen()
     with connections[using].cursor() as cursor:
         cursor.execute(STATE_SQL)
-        newest, last_id = cursor.fetchone()
+        newest, last_id, read_at = cursor.fetchone()
     state = (newest, seen, deletions)
     kept = _kept.get(key)
     if kept is not None and (kept.newest, kept.seen, kept.deletions) == state:
@@ -339,11 +355,11 @@ def current_index(using: str = "default") -> FacetIndex:
             return kept
         with connections[using].cursor() as cursor:
             if kept is not None and kept.newest is not None and newest is not None and kept.deletions == deletions:
-                cursor.execute(VALUES_SQL.format(where="modified > %s"), [Status.PUBLISHED, kept.newest - MARGIN])
-                index = kept.with_changes(cursor.fetchall(), newest, seen, last_id, deletions)
+                cursor.execute(VALUES_SQL.format(where="modified > %s"), [Status.PUBLISHED, kept.unseen_after])
+                index = kept.with_changes(cursor.fetchall(), newest, seen, last_id, deletions, read_at)
             else:
                 cursor.execute(VALUES_SQL.format(where="status = %s"), [Status.PUBLISHED, Status.PUBLISHED])
-                index = FacetIndex.empty().with_changes(cursor.fetchall(), newest, seen, last_id, deletions)
+                index = FacetIndex.empty().with_changes(cursor.fetchall(), newest, seen, last_id, deletions, read_at)
         _kept[key] = index
         return index
 

@@ -232,31 +232,32 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         bitmap of the facet index: found in the narrow MeetingSearch table and kept (about 11 KB
         at 100,000 readouts), so that a choice that narrows a search, or another page of it,
         does not search again. What is kept says when it was found (the index's newest
-        `modified`): after a change, only the meetings changed since are asked again whether
-        they match, so that an edit elsewhere costs a search's next reader two short queries, not
+        `modified`, and when the index was read): after a change, only the meetings changed
+        since are asked again whether they match (FacetIndex.unseen_after), so that an edit elsewhere costs a search's next reader two short queries, not
         the whole search (a common word's matches take 40 ms at 100,000 readouts)."""
         if not self.searched:
             return None
         index = self.index
-        key = kept_key("matches", "", self._search())
+        key = kept_key("matches", "unseen-after", self._search())
         found = cache.get(key)
         matches = None
         if found is not None:
-            as_of, data = found
+            as_of, unseen_after, data = found
             if as_of == index.newest:
                 return index.from_bytes(data)
-            if as_of is not None:
-                matches = self._brought_up_to_date(index.from_bytes(data), as_of)
+            if unseen_after is not None:
+                matches = self._brought_up_to_date(index.from_bytes(data), unseen_after)
         if matches is None:
             matches = facetindex.matches_bitmap(self._rows(), index)
-        cache.set(key, (index.newest, matches.tobytes()), KEEP_SECONDS)
+        cache.set(key, (index.newest, index.unseen_after, matches.tobytes()), KEEP_SECONDS)
         return matches
 
-    def _brought_up_to_date(self, matches: facetindex.Bitmap, as_of) -> facetindex.Bitmap | None:
-        """Matches found when the newest `modified` was `as_of`, with the meetings changed since
-        asked again; None when too many changed (the search is made anew)."""
+    def _brought_up_to_date(self, matches: facetindex.Bitmap, unseen_after) -> facetindex.Bitmap | None:
+        """Matches found with an index that may not hold the changes whose `modified` is after
+        `unseen_after`, with those meetings asked again; None when too many changed (the search
+        is made anew)."""
         index = self.index
-        since = Meeting.objects.filter(modified__gt=as_of - facetindex.MARGIN)
+        since = Meeting.objects.filter(modified__gt=unseen_after)
         changed = list(since.values_list("pk", flat=True)[: facetindex.COMPARED + 1])
         if len(changed) > facetindex.COMPARED:
             return None

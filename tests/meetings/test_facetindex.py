@@ -1,10 +1,13 @@
 """Facet counts from the bitmaps of meetings.facetindex, checked against plain ORM counts."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from meetings import facetindex
 from meetings.filters import LONG_FACETS, MeetingFilter
@@ -239,3 +242,52 @@ def test_meetings_read_again_unchanged_leave_the_lists_order_however_many_they_a
     changed = again.with_changes([row(pk, 3.0) for pk in range(1, 7)] + [row(7, 3.0, "foreign-ministers")], None, 0, 7)
     assert changed.reordered == 3.0
     assert changed.counts(changed.everything, {}, {})["level"] == {"summit": 6, "foreign-ministers": 1}
+
+
+def test_a_change_long_after_the_last_reads_again_only_what_the_index_may_not_hold(archive, monkeypatch):
+    """An index read long after the archive last changed holds every change made more than
+    MARGIN before it was read: the next change reads again the meetings changed since then, not
+    those of the ten minutes before the newest `modified` (an import's tail)."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Meeting.objects.update(modified=an_hour_ago)  # as an import an hour ago left them
+    before = facetindex.current_index()
+    assert before.newest == an_hour_ago
+    assert before.unseen_after > an_hour_ago + timedelta(minutes=49)
+    read_again = []
+    with_changes = facetindex.FacetIndex.with_changes
+
+    def counting(self, rows, *args, **kwargs):
+        read_again.append(sorted(row[0] for row in rows))
+        return with_changes(self, rows, *args, **kwargs)
+
+    monkeypatch.setattr(facetindex.FacetIndex, "with_changes", counting)
+    meeting = Meeting.objects.published().exclude(level="summit").order_by("pk").first()
+    meeting.level = "summit"
+    meeting.save()
+    after = facetindex.current_index()
+    assert read_again == [[meeting.pk]]
+    assert after.counts(after.everything, {}, {}) == expected({})
+
+
+def test_a_kept_search_is_brought_up_to_date_by_the_meetings_changed_since_it_was_found(archive, monkeypatch):
+    """After a change long after the last, a search's kept matches are asked again only of the
+    meetings changed since they were found (two short queries), not searched anew, however many
+    changed in the minutes before the newest `modified`."""
+    monkeypatch.setattr(facetindex, "COMPARED", 5)  # fewer than the archive's meetings
+    Meeting.objects.update(modified=timezone.now() - timedelta(hours=1))
+    words = {"q": "cooperation"}
+    first = MeetingFilter(words, queryset=Meeting.objects.published())
+    assert first.is_valid()
+    found = first.matches
+    meeting = Meeting.objects.published().order_by("pk").first()
+    meeting.title = "Another title"
+    meeting.save()
+    again = MeetingFilter(words, queryset=Meeting.objects.published())
+    assert again.is_valid()
+    assert again.index.newest is not None  # the index brought up to date first, as a page does
+    with CaptureQueriesContext(connection) as queries:
+        matches = again.matches
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert "meetings_meetingsearch" in queries[1]["sql"]
+    assert "array_agg" not in queries[1]["sql"]
+    assert (matches == found).all()
