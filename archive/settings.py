@@ -172,10 +172,21 @@ else:
         "default": {**files, "LOCATION": str(cache_dir / "pages"), "OPTIONS": {"MAX_ENTRIES": 5000}},
         "archive": {**files, "LOCATION": str(cache_dir / "archive")},
     }
-# HTML kept by {% cache %} is never read by a release whose templates differ.
-CACHES["default"]["KEY_PREFIX"] = hashlib.blake2b(
-    b"".join(path.read_bytes() for path in sorted((BASE_DIR / "templates").rglob("*.html"))), digest_size=6
+# What is kept belongs to one database: two archives sharing a cache (the one `make run` serves
+# and the benchmark's, in one checkout; two sites on one Redis) never read each other's entries,
+# whose versions alone do not tell them apart. HTML kept by {% cache %} is never read by a
+# release whose templates differ.
+_database = DATABASES["default"]
+_archive = hashlib.blake2b(
+    f"{_database.get('HOST')}:{_database.get('PORT')}/{_database['NAME']}".encode(), digest_size=6
 ).hexdigest()
+CACHES["archive"]["KEY_PREFIX"] = f"archive-{_archive}"
+CACHES["default"]["KEY_PREFIX"] = (
+    _archive
+    + hashlib.blake2b(
+        b"".join(path.read_bytes() for path in sorted((BASE_DIR / "templates").rglob("*.html"))), digest_size=6
+    ).hexdigest()
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -64,3 +64,29 @@ def test_production_settings_from_the_environment_pass_the_deployment_checks():
     env.update(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="60")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "60"]
+
+
+def test_archives_of_two_databases_sharing_a_cache_keep_apart():
+    """What is kept is found under the database's own prefix: the archive `make run` serves and
+    the benchmark's, sharing one checkout's file cache, never read each other's entries."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def prefixes(url: str) -> list[str]:
+        env = {**os.environ, "SECRET_KEY": "x", "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "archive.settings"}
+        code = (
+            "import json; from django.conf import settings;"
+            " print(json.dumps([settings.CACHES[a]['KEY_PREFIX'] for a in ('default', 'archive')]))"
+        )
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    served, bench = (
+        prefixes("postgres://u:p@127.0.0.1:1/readouts"),
+        prefixes("postgres://u:p@127.0.0.1:1/readouts_bench"),
+    )
+    assert served == prefixes("postgres://u:p@127.0.0.1:1/readouts")
+    assert served[0] != bench[0] and served[1] != bench[1]
+    assert prefixes("postgres://u:p@127.0.0.1:2/readouts")[1] != served[1]
