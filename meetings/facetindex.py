@@ -19,8 +19,7 @@ newest `modified` among them. Before counting, the process asks for the newest `
 (an index probe) and for the changes seen (meetings.caching.changes_seen); when either moved,
 it reads only the meetings changed since the kept one was read (less a margin, for a transaction
 that committed after it was read but set its `modified` before) and makes a new index from the
-kept one and those changes: a published meeting's
-bits set anew, any other's cleared. After a deletion, which no `modified` tells of
+kept one and those changes: a published meeting's bits set anew, any other's cleared. After a deletion, which no `modified` tells of
 (meetings.caching.deletions_seen), it reads them all again. An index is never
 changed once made, so a reader holding one is never disturbed. Nothing is written anywhere.
 
@@ -61,7 +60,7 @@ STATE_SQL = "SELECT max(modified), max(id), statement_timestamp() FROM meetings_
 # whose `modified` is after t - MARGIN, so those meetings are read again. Counted from the
 # newest `modified` instead of from the reading, the first change after an import read again
 # every meeting of its last ten minutes, however long after it came (about 50,000 at 100,000
-# readouts: each server process's next reader waited 0.76-0.86 s against 13-36 ms after a later change).
+# readouts: each server process's next reader waited 0.76-0.92 s, against 13-38 ms since).
 MARGIN = timedelta(minutes=10)
 # The meetings read again are compared with what the index had (FacetIndex.reordered) this many
 # at a time, so that the words compared stay a few MB however many were read: an index read

@@ -233,8 +233,9 @@ class MeetingFilter(SearchTextMixin, django_filters.FilterSet):
         at 100,000 readouts), so that a choice that narrows a search, or another page of it,
         does not search again. What is kept says when it was found (the index's newest
         `modified`, and when the index was read): after a change, only the meetings changed
-        since are asked again whether they match (FacetIndex.unseen_after), so that an edit elsewhere costs a search's next reader two short queries, not
-        the whole search (a common word's matches take 40 ms at 100,000 readouts)."""
+        since are asked again whether they match (FacetIndex.unseen_after), so that an edit
+        elsewhere costs a search's next reader two short queries, not the whole search (a common
+        word's matches take 40 ms at 100,000 readouts)."""
         if not self.searched:
             return None
         index = self.index
