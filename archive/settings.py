@@ -153,13 +153,17 @@ DATABASE_ROUTERS = ["archive.replicas.ReplicaRouter"]
 # What the public pages keep (meetings.caching): a file-based cache, which the server processes
 # of one machine share, unless CACHE_URL names a shared cache for several app servers
 # (redis://host:6379/0, Django's Redis backend).
+# Meetings' cards ("cards": the list's card partial in {% cache %}, meetings.caching.card_parts)
+# are many and small: in each process's memory, the most recently read kept, unless CACHE_URL
+# names a shared cache. A file-based cache lists its whole folder on each write once it holds
+# many entries, and a card is written for each meeting a page shows.
 # The archive's version has a cache of its own ("archive"), which nothing else fills: a full
 # cache letting entries go never lets the version go (with Redis, under maxmemory-policy
 # volatile-lru, the version, which has no expiry, is never evicted).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    CACHES = {"default": redis, "archive": {**redis, "KEY_PREFIX": "archive"}}
+    CACHES = {"default": redis, "archive": {**redis, "KEY_PREFIX": "archive"}, "cards": {**redis}}
 elif CACHE_URL.startswith("locmem://"):
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     CACHES = {"default": {**locmem, "LOCATION": "pages"}, "archive": {**locmem, "LOCATION": "archive"}}
@@ -172,6 +176,14 @@ else:
         "default": {**files, "LOCATION": str(cache_dir / "pages"), "OPTIONS": {"MAX_ENTRIES": 5000}},
         "archive": {**files, "LOCATION": str(cache_dir / "archive")},
     }
+CACHES.setdefault(
+    "cards",
+    {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cards",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+)
 # What is kept belongs to one database: two archives sharing a cache (the one `make run` serves
 # and the benchmark's, in one checkout; two sites on one Redis) never read each other's entries,
 # whose versions alone do not tell them apart. HTML kept by {% cache %} is never read by a
@@ -181,7 +193,7 @@ _archive = hashlib.blake2b(
     f"{_database.get('HOST')}:{_database.get('PORT')}/{_database['NAME']}".encode(), digest_size=6
 ).hexdigest()
 CACHES["archive"]["KEY_PREFIX"] = f"archive-{_archive}"
-CACHES["default"]["KEY_PREFIX"] = (
+CACHES["default"]["KEY_PREFIX"] = CACHES["cards"]["KEY_PREFIX"] = (
     _archive
     + hashlib.blake2b(
         b"".join(path.read_bytes() for path in sorted((BASE_DIR / "templates").rglob("*.html"))), digest_size=6

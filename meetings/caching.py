@@ -25,6 +25,7 @@ import json
 import time
 
 from django.core.cache import cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -33,6 +34,7 @@ VERSION_KEY = "archive:version"
 NAMES_KEY = "archive:names"
 DELETIONS_KEY = "archive:deletions"
 KEEP_SECONDS = 24 * 60 * 60  # what is kept for readers expires after a day in any case
+CARD_SECONDS = 7 * KEEP_SECONDS  # a meeting's card, found by its own version (card_parts)
 
 
 def _version(key: str) -> int:
@@ -76,6 +78,22 @@ def names_changed() -> None:
 def meeting_deleted(using: str | None = None) -> None:
     """Once the current transaction commits, each process's facet index reads every meeting again."""
     _set_anew(DELETIONS_KEY, using)
+
+
+def card_parts(meeting, names: int) -> list:
+    """What a meeting's card (the list's card partial, in {% cache %}) is kept under: the
+    meeting and its `modified`, which every change to what the card shows sets anew (its own
+    columns, and through refresh_derived its readouts, people and topics), and the names'
+    version (names_version), since a person's or a topic's name is shown too."""
+    return [meeting.pk, meeting.modified, names]
+
+
+def unkept_cards(meetings: list, names: int) -> list:
+    """Those of these meetings whose card is not kept in the cards' cache: only they need their
+    people and topics read (models.card_lookups). One get_many for the page."""
+    keys = {meeting.pk: make_template_fragment_key("card", card_parts(meeting, names)) for meeting in meetings}
+    found = caches["cards"].get_many(keys.values())
+    return [meeting for meeting in meetings if keys[meeting.pk] not in found]
 
 
 def archive_version(request=None) -> str:

@@ -222,6 +222,12 @@ REFRESH_SEARCH_SQL = """
 LIST_DEFERRED = ["search_text", "search_vector", "review_notes"]
 
 
+def card_lookups() -> list:
+    """What a meeting's card shows beyond the meeting's own columns: its people, in role order,
+    and its topics (prefetched: a fixed number of queries for a page of cards)."""
+    return [models.Prefetch("attendances", queryset=Attendance.objects.in_role_order()), "topics"]
+
+
 class MeetingQuerySet(models.QuerySet):
     def refresh_derived(self) -> None:
         """Recompute, in PostgreSQL, the topics and the columns that filtering and search read."""
@@ -277,10 +283,7 @@ class MeetingQuerySet(models.QuerySet):
     def with_related(self):
         """Everything a meeting's card in a list shows (its people and topics), in a fixed number
         of queries; a meeting's page loads its readouts and statements too (views.load_meeting)."""
-        return self.defer(*LIST_DEFERRED).prefetch_related(
-            models.Prefetch("attendances", queryset=Attendance.objects.in_role_order()),
-            "topics",
-        )
+        return self.defer(*LIST_DEFERRED).prefetch_related(*card_lookups())
 
 
 class Meeting(models.Model):

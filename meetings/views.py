@@ -2,7 +2,7 @@ import functools
 import re
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import (
     FileResponse,
     Http404,
@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterMixin, FilterView
 
 from . import charts, citations, comparison, dataset, exports, facetindex
-from .caching import kept_response
+from .caching import CARD_SECONDS, kept_response, names_version, unkept_cards
 from .filters import RANK_LIMIT, MeetingFilter, ParticipantFilter, StatementFilter
 from .models import (
     PUBLIC_STATES,
@@ -29,6 +29,7 @@ from .models import (
     Statement,
     Status,
     Topic,
+    card_lookups,
     newest,
     role_order,
 )
@@ -152,8 +153,12 @@ class MeetingListView(FilteredListView):
             ordered = self.filterset.dated_ids()  # by date: from the facet index
         paginator, page, ids, is_paginated = super().paginate_queryset(ordered, page_size)
         ids = [int(pk) for pk in ids]
-        found = queryset.order_by().in_bulk(ids)
+        found = queryset.order_by().prefetch_related(None).in_bulk(ids)
         meetings = [found[pk] for pk in ids if pk in found]
+        # A card kept whole (the card partial's {% cache %}) shows its people and topics without
+        # them: only the others' are read.
+        self.names = names_version()
+        prefetch_related_objects(unkept_cards(meetings, self.names), *card_lookups())
         text = self.filterset.search_text if self.filterset.is_valid() else ""
         if text and meetings:
             hits = Statement.objects.filter(meeting__in=ids).best_matches(text, per_meeting=HITS_PER_CARD)
@@ -166,6 +171,8 @@ class MeetingListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context.update(self.search_context(matched=bool(context["paginator"].count)))
         context["rank_limit"] = f"{RANK_LIMIT:,}"
+        context["cards_kept_for"] = CARD_SECONDS
+        context["names_version"] = getattr(self, "names", None)
         if self.filterset.is_valid():
             context["chips"] = self.filterset.chips()
             selected, index = self.filterset.selected, self.filterset.index

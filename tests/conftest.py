@@ -18,13 +18,18 @@ def seed_text(prefix: str) -> str:
 def fresh_cache(settings):
     """Each test keeps what it keeps in a cache of its own, in memory (meetings.caching)."""
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    settings.CACHES = {"default": {**locmem, "LOCATION": "pages"}, "archive": {**locmem, "LOCATION": "archive"}}
+    settings.CACHES = {
+        "default": {**locmem, "LOCATION": "pages"},
+        "archive": {**locmem, "LOCATION": "archive"},
+        "cards": {**locmem, "LOCATION": "cards"},
+    }
     from django.core.cache import cache, caches
 
     from meetings import facetindex
 
     cache.clear()
     caches["archive"].clear()
+    caches["cards"].clear()
     facetindex._kept.clear()
 
 

@@ -236,7 +236,7 @@ def test_with_a_shared_redis_cache_a_change_reaches_every_server(client, archive
 
     location = "redis://127.0.0.1:6379/15"
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
-    settings.CACHES = {"default": redis, "archive": {**redis, "KEY_PREFIX": "archive"}}
+    settings.CACHES = {"default": redis, "archive": {**redis, "KEY_PREFIX": "archive"}, "cards": redis}
     cache.clear()
     other_server = RedisCache(location, {"KEY_PREFIX": "archive"})
     first = archive_version()
@@ -246,6 +246,7 @@ def test_with_a_shared_redis_cache_a_change_reaches_every_server(client, archive
     assert client.get("/?q=abductions").status_code == 200
     keys = caches["default"]._cache.get_client().keys("*")
     assert any(b":1:matches:" in key for key in keys)
+    assert any(b":1:template.cache.card." in key for key in keys)  # the meetings' cards, shared too
     assert b"archive:1:archive:version" in keys
     cache.clear()
 
@@ -350,3 +351,31 @@ def test_an_edit_to_a_draft_leaves_every_list_kept(client, archive, django_captu
     for url in pages:
         again = client.get(url)
         assert (again.templates, again.content) == ([], first[url]), url
+
+
+def test_a_kept_card_shows_each_change_to_what_it_shows(client, archive, django_capture_on_commit_callbacks):
+    """A meeting's card is kept (the card partial's {% cache %}) under the meeting's `modified` and
+    the names' version: a change to its place, its people's names or its topics' shows on the
+    next list that shows it."""
+    import re
+
+    def card() -> str:
+        page = client.get("/?q=agreement").content.decode()  # fm-2017's card alone
+        return re.search(r'<ol class="cards">(.*?)</ol>', page, re.S).group(1)
+
+    assert "Taro Kono" in card() and "Comfort women" in card()
+    meeting = archive["fm-2017"]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.city = "Busan"
+        meeting.save()
+    assert "<span>Busan, Japan</span>" in card()
+    kono = Participant.objects.get(slug="taro-kono")
+    with django_capture_on_commit_callbacks(execute=True):
+        kono.name = "KONO Taro"
+        kono.save()
+    assert ">KONO Taro</a>" in card()
+    comfort_women = Topic.objects.get(slug="comfort-women")
+    with django_capture_on_commit_callbacks(execute=True):
+        comfort_women.name = "The comfort women issue"
+        comfort_women.save()
+    assert ">The comfort women issue</a>" in card()
